@@ -1,0 +1,63 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is what they call.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+.PHONY: run test setup setup-dev messages migrate demo lint format openapi openapi-check pytest screenshots clean
+
+run: setup migrate demo
+	@scripts/run-dev.sh $(PORT)
+
+test: setup-dev
+	bash scripts/system-deps.sh
+	$(MAKE) --no-print-directory messages lint
+	DJANGO_SETTINGS_MODULE=strom.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory openapi-check pytest
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime messages
+
+setup-dev: $(VENV)/.dev
+
+messages: $(VENV)/.runtime
+	@command -v msgfmt >/dev/null 2>&1 || bash scripts/system-deps.sh
+	cd strom && ../$(PY) ../manage.py compilemessages --verbosity 0
+
+migrate: setup
+	$(PY) manage.py migrate --no-input --verbosity 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+openapi: setup
+	DJANGO_SETTINGS_MODULE=strom.settings.test $(PY) manage.py export_openapi --write
+
+openapi-check: setup
+	DJANGO_SETTINGS_MODULE=strom.settings.test $(PY) manage.py export_openapi --check
+
+pytest: setup-dev
+	$(VENV)/bin/pytest
+
+screenshots: setup-dev
+	STROM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser -k screenshots
+
+clean:
+	rm -rf $(VENV) staticfiles var/*.sqlite3* var/huey*

@@ -1,0 +1,37 @@
+from ninja import NinjaAPI
+
+from strom.api.v1.accounts import router as accounts_router
+from strom.api.v1.auth import PersonalTokenAuth
+
+
+def _signed_in_only(view):
+    """The OpenAPI document needs a signed-in, second-factor-verified session (or is read from the
+    committed snapshot in docs/api/)."""
+    from functools import wraps
+
+    from django.http import HttpResponseForbidden
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_verified()):
+            return HttpResponseForbidden()
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+api = NinjaAPI(
+    title="Strom API",
+    version="1",
+    description=(
+        "Strom's API for municipalities and their partners working against trafficking in human beings. "
+        "Every call acts with the memberships of the token's owner; anything outside them answers 404."
+    ),
+    urls_namespace="api-v1",
+    auth=PersonalTokenAuth(),
+    docs_url=None,
+    docs_decorator=_signed_in_only,
+    openapi_url="/openapi.json",
+)
+api.add_router("/", accounts_router)

@@ -1,0 +1,140 @@
+"""One way to write to the audit trail: ``log_event``.
+
+Each event carries the hash of the one before it, so that editing, deleting or reordering a stored
+event breaks the chain, and ``verify_chain`` names the first event that no longer fits.
+
+Writers are serialised so that two events never claim the same place in the chain: PostgreSQL takes a
+transaction-scoped advisory lock; SQLite runs every transaction as BEGIN IMMEDIATE (see settings), so
+only one writer is ever inside. The event is written in the caller's transaction: if the caller rolls
+back, so does its event, and if the event cannot be written, the caller's work fails too.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from strom.core.models import AuditEvent
+from strom.core.request_context import current_request_id
+
+GENESIS_HASH = "0" * 64
+ADVISORY_LOCK_KEY = 0x5354524F4D  # "STROM"
+
+Severity = AuditEvent.Severity
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    created = event.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    payload = {
+        "seq": event.seq,
+        "created_at": created,
+        "actor": str(event.actor_id) if event.actor_id else None,
+        "organisation": str(event.organisation_id) if event.organisation_id else None,
+        "action": event.action,
+        "severity": event.severity,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "request_id": event.request_id,
+        "details": event.details,
+        "prev_hash": event.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def _object_reference(obj) -> tuple[str, str]:
+    if obj is None:
+        return "", ""
+    return obj._meta.label_lower, str(obj.pk)
+
+
+def _organisation_of(obj):
+    from strom.accounts.models import Organisation
+
+    if isinstance(obj, Organisation):
+        return obj
+    return getattr(obj, "organisation", None)
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def log_event(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    severity: str = Severity.INFO,
+    organisation=None,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one event. ``details`` must never hold personal data: ids, counts and codes only."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    object_type, object_id = _object_reference(obj)
+    organisation = organisation if organisation is not None else _organisation_of(obj)
+    with transaction.atomic():
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        event = AuditEvent(
+            seq=(last[0] + 1) if last else 1,
+            created_at=timezone.now(),
+            actor=actor,
+            organisation=organisation,
+            action=action,
+            severity=severity,
+            object_type=object_type,
+            object_id=object_id,
+            request_id=current_request_id.get(),
+            details=details or {},
+            prev_hash=last[1] if last else GENESIS_HASH,
+        )
+        event.hash = compute_hash(event)
+        event.save(force_insert=True)
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def verify_chain(events: Iterable[AuditEvent]) -> ChainProblem | None:
+    """Walk the events in stored order; return the first one that breaks the chain, or None."""
+    expected_seq = 1
+    previous_hash = GENESIS_HASH
+    for event in events:
+        if event.seq != expected_seq:
+            return ChainProblem(
+                expected_seq, f"event {expected_seq} is missing (the next stored event is {event.seq})"
+            )
+        if event.prev_hash != previous_hash:
+            return ChainProblem(event.seq, "its link to the previous event is broken (deleted or reordered)")
+        if compute_hash(event) != event.hash:
+            return ChainProblem(event.seq, "its content does not match its hash (edited)")
+        previous_hash = event.hash
+        expected_seq += 1
+    return None
+
+
+def verify_stored_chain() -> tuple[ChainProblem | None, int]:
+    count = 0
+
+    def counted():
+        nonlocal count
+        for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+            count += 1
+            yield event
+
+    return verify_chain(counted()), count

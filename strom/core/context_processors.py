@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from strom.accounts.access import get_access
+from strom.core.home import navigation_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated and user.is_verified())
+    current = getattr(getattr(request, "resolver_match", None), "view_name", "")
+    return {
+        "nav_items": navigation_for(get_access(user)) if signed_in else [],
+        "nav_current": current,
+        "signed_in": signed_in,
+        "strom_languages": settings.LANGUAGES,
+        "demo_mode": settings.STROM_DEMO_ENABLED,
+    }

@@ -1,0 +1,134 @@
+"""What each person can do next: the home page's guidance, and the navigation, from permissions."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from strom.accounts.access import Access
+from strom.accounts.roles import Perm, Role
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    description: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    intro: str
+    tasks: list[Task] = field(default_factory=list)
+
+
+ROLE_INTROS = {
+    Role.COORDINATOR: _(
+        "You hold your municipality's response together: who offers what, who does what when a "
+        "victim is found, and who works with whom."
+    ),
+    Role.CASEWORKER: _(
+        "You meet people who may be victims, screen with the operational indicators, and refer them "
+        "to help. Assistance never depends on cooperation with the police."
+    ),
+    Role.SERVICE_PROVIDER: _(
+        "You offer services to victims. Keep your listing and free places up to date, and answer "
+        "referrals quickly."
+    ),
+    Role.TRAINER: _("You run workshops that help people tell exploitative employers from fair ones."),
+    Role.ANALYST: _("You follow the situation through anonymised statistics."),
+    Role.NATIONAL_COORDINATOR: _(
+        "You see how municipalities in your country work and link them to the national referral mechanism."
+    ),
+    Role.PLATFORM_ADMIN: _(
+        "You keep Strom running: organisations and accounts. You do not see case data, by design."
+    ),
+}
+
+
+def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
+    perms = access.perms_in(organisation_id)
+    tasks = []
+    if Perm.INVITE_MEMBERS in perms:
+        tasks.append(
+            Task(
+                _("Invite your colleagues"),
+                _("Send an invitation link; each colleague sets a password and a second factor."),
+                reverse("accounts:members", args=[organisation_id]),
+            )
+        )
+    elif Perm.VIEW_ORGANISATION in perms:
+        tasks.append(
+            Task(
+                _("See who is in your organisation"),
+                _("The members of your organisation and their roles."),
+                reverse("accounts:members", args=[organisation_id]),
+            )
+        )
+    if Perm.VIEW_ORGANISATION_AUDIT in perms:
+        tasks.append(
+            Task(
+                _("Review the audit trail"),
+                _("Every action on your organisation's data is recorded and cannot be changed."),
+                f"{reverse('core:audit')}?organisation={organisation_id}",
+            )
+        )
+    return tasks
+
+
+def tasks_for(access: Access) -> list[Section]:
+    sections = []
+    for seat in access.seats:
+        tasks = _organisation_tasks(access, seat.organisation_id)
+        if seat.role == Role.PLATFORM_ADMIN:
+            tasks = [
+                Task(
+                    _("Manage organisations"),
+                    _("Add the organisations of a municipality or a country, or change them."),
+                    reverse("accounts:platform_organisations"),
+                ),
+                Task(
+                    _("Manage user accounts"),
+                    _("Deactivate an account at once when someone leaves; all their sessions end."),
+                    reverse("accounts:platform_users"),
+                ),
+                Task(
+                    _("Review platform events"),
+                    _("Sign-ins, lockouts, account changes and refused access."),
+                    reverse("core:audit"),
+                ),
+            ]
+        sections.append(
+            Section(
+                heading=f"{Role(seat.role).label} · {seat.organisation_name}",
+                intro=str(ROLE_INTROS[seat.role]),
+                tasks=tasks,
+            )
+        )
+    return sections
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    url_name: str
+
+
+def navigation_for(access: Access) -> list[NavItem]:
+    items = [NavItem(_("Home"), reverse("core:home"), "core:home")]
+    if any(Perm.VIEW_ORGANISATION in access.perms_in(s.organisation_id) for s in access.seats):
+        items.append(
+            NavItem(_("Organisations"), reverse("accounts:my_organisations"), "accounts:my_organisations")
+        )
+    if access.has_perm(Perm.MANAGE_PLATFORM):
+        items.append(
+            NavItem(
+                _("Platform"), reverse("accounts:platform_organisations"), "accounts:platform_organisations"
+            )
+        )
+    if access.has_perm(Perm.VIEW_ORGANISATION_AUDIT) or access.has_perm(Perm.VIEW_PLATFORM_AUDIT):
+        items.append(NavItem(_("Audit trail"), reverse("core:audit"), "core:audit"))
+    items.append(NavItem(_("Account security"), reverse("accounts:security"), "accounts:security"))
+    return items

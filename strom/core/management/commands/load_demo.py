@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from strom.accounts.otp import format_backup_code
+from strom.core.audit import log_event
+from strom.core.demo import PERSONAS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo data (idempotent) and print how each demo persona signs in."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-personas", action="store_true", help="Do not print the sign-in table.")
+
+    def handle(self, *args, **options):
+        if not settings.STROM_DEMO_ENABLED:
+            raise CommandError("Demo data is disabled in these settings (STROM_DEMO_ENABLED is off).")
+        changed = load_demo()
+        if changed:
+            log_event(actor=None, action="platform.demo_loaded")
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is loaded." if changed else "Demo data was already loaded.")
+        )
+        if not options["quiet_personas"]:
+            self._print_personas()
+
+    def _print_personas(self):
+        write = self.stdout.write
+        write("")
+        write("Demo personas (all fictional). Sign in with the username and password, then give")
+        write("a backup code below (each works once; `make run` restores them), or the current code from")
+        write("  .venv/bin/python manage.py print_demo_code USERNAME")
+        write("")
+        write(f"{'username':<12} {'password':<24} {'role':<22} backup codes")
+        for persona in PERSONAS:
+            codes = "  ".join(format_backup_code(code) for code in persona.backup_codes[:3])
+            write(f"{persona.username:<12} {persona.password:<24} {persona.role:<22} {codes}")
+        write("")

@@ -1,0 +1,48 @@
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from strom.accounts import permissions as can
+from strom.accounts.access import get_access
+from strom.accounts.models import Organisation
+from strom.core.access import refuse
+from strom.core.models import AuditEvent
+
+# Platform administrators see how the platform is run (sign-ins, accounts, organisations, tokens,
+# refused access), never the work done inside an organisation.
+PLATFORM_ACTION_PREFIXES = ("auth.", "accounts.", "access.")
+
+
+@dataclass(frozen=True)
+class AuditScope:
+    organisation: Organisation | None  # None: the platform view
+    choices: tuple[Organisation, ...]
+
+
+def audit_scope_for(user, organisation_id: str | None) -> AuditScope:
+    access = get_access(user)
+    organisations = tuple(
+        organisation
+        for organisation in Organisation.objects.filter(pk__in=[s.organisation_id for s in access.seats])
+        if can.can_view_organisation_audit(access, organisation)
+    )
+    if organisation_id:
+        chosen = next((o for o in organisations if str(o.pk) == organisation_id), None)
+        if chosen is None:
+            raise refuse(actor=user, object_type="core.auditevent", object_id=organisation_id)
+        return AuditScope(chosen, organisations)
+    if can.can_view_platform_audit(access):
+        return AuditScope(None, organisations)
+    if organisations:
+        return AuditScope(organisations[0], organisations)
+    raise refuse(actor=user, object_type="core.auditevent", object_id="list")
+
+
+def audit_events_in(scope: AuditScope) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor", "organisation").order_by("-seq")
+    if scope.organisation is not None:
+        return events.filter(organisation=scope.organisation)
+    platform = Q()
+    for prefix in PLATFORM_ACTION_PREFIXES:
+        platform |= Q(action__startswith=prefix)
+    return events.filter(platform)

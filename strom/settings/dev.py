@@ -1,0 +1,19 @@
+"""Development: the embedded SQLite default, console e-mail, demo data allowed."""
+
+from strom.core.crypto import new_keyring_line
+from strom.settings.base import *  # noqa: F403
+from strom.settings.base import VAR_DIR
+from strom.settings.env import env_list, env_str, local_secret
+
+DEBUG = True
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+SECRET_KEY = env_str("SECRET_KEY") or local_secret(VAR_DIR / "secret_key")
+STROM_FIELD_KEYS = env_str("STROM_FIELD_KEYS") or local_secret(
+    VAR_DIR / "field_keys", factory=new_keyring_line
+)
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+STROM_DEMO_ENABLED = True
+# Static files straight from the source folders; no collectstatic in development.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

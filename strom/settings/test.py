@@ -1,0 +1,25 @@
+"""Tests: the same stack as production (real database, real Argon2), tuned for speed only where the
+behaviour under test does not change."""
+
+from strom.settings.base import *  # noqa: F403
+from strom.settings.base import DATABASES, HUEY, VAR_DIR
+from strom.settings.env import env_str
+
+SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"  # noqa: S105
+# A fixed test key: 32 bytes of "t".
+STROM_FIELD_KEYS = "test:dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["strom.accounts.hashers.TestArgon2PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+STROM_DEMO_ENABLED = True
+
+# A file, not memory, so that the live server used by browser tests shares the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": env_str("STROM_TEST_DB_NAME", "test_strom")}
+
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

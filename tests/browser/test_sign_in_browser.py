@@ -1,0 +1,128 @@
+import re
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom.accounts.roles import Role
+from tests.browser.axe import blocking_violations
+from tests.browser.conftest import current_code, save_screenshot, sign_in
+from tests.factories import TEST_PASSWORD
+
+
+def _axe_clean(page):
+    problems = blocking_violations(page)
+    assert problems == [], f"{page.url}: {problems}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_signs_in_through_the_second_factor_and_switches_to_latvian(page, world):
+    coordinator = world[Role.COORDINATOR]
+    page.goto("/")
+    page.wait_for_url("**/accounts/sign-in/**")
+    _axe_clean(page)
+    save_screenshot(page, "sign-in")
+
+    page.fill("#id_username", coordinator.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/accounts/two-factor/**")
+    _axe_clean(page)
+    page.fill("#id_code", current_code(coordinator))
+    page.get_by_role("button", name="Confirm", exact=True).click()
+
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
+    _axe_clean(page)
+    save_screenshot(page, "home-coordinator")
+
+    page.select_option("#language-select", "lv")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "lv"
+    assert "Sveicināti" in page.get_by_role("heading", level=1).inner_text()
+    _axe_clean(page)
+    coordinator.refresh_from_db()
+    assert coordinator.preferred_language == "lv"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_a_wrong_second_factor_code_in_the_page(page, world):
+    caseworker = world[Role.CASEWORKER]
+    page.goto("/accounts/sign-in/")
+    page.fill("#id_username", caseworker.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/accounts/two-factor/**")
+    page.fill("#id_code", "000000" if current_code(caseworker) != "000000" else "111111")
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    assert page.get_by_text("That code is not right").is_visible()
+    assert "/accounts/two-factor/" in page.url
+    _axe_clean(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_has_no_serious_accessibility_problems_on_any_signed_in_page(page, world):
+    coordinator = world[Role.COORDINATOR]
+    sign_in(page, coordinator)
+    for path in [
+        "/",
+        "/accounts/security/",
+        "/accounts/api-tokens/",
+        "/accounts/organisations/",
+        f"/accounts/organisations/{world.municipal.pk}/members/",
+        "/audit/",
+        "/accounts/password/change/",
+    ]:
+        page.goto(path)
+        _axe_clean(page)
+    page.goto(f"/accounts/organisations/{world.municipal.pk}/members/")
+    save_screenshot(page, "members")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_has_no_serious_accessibility_problems_on_the_platform_pages(page, world):
+    sign_in(page, world[Role.PLATFORM_ADMIN])
+    for path in [
+        "/accounts/platform/organisations/",
+        "/accounts/platform/organisations/new/",
+        f"/accounts/platform/organisations/{world.ngo.pk}/",
+        "/accounts/platform/users/",
+        "/audit/",
+    ]:
+        page.goto(path)
+        _axe_clean(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_enrols_a_new_second_factor_and_shows_backup_codes(page, world):
+    newcomer = world[Role.TRAINER]
+    TOTPDevice.objects.filter(user=newcomer).delete()
+    page.goto("/accounts/sign-in/")
+    page.fill("#id_username", newcomer.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/two-factor/setup/**")
+    _axe_clean(page)
+    save_screenshot(page, "two-factor-setup")
+    assert page.locator("figure.qr svg").is_visible()
+    page.fill("#id_code", current_code_of_pending(newcomer))
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.wait_for_url("**/backup-codes/**")
+    assert page.locator(".backup-codes li").count() == 10
+    _axe_clean(page)
+
+
+def current_code_of_pending(user) -> str:
+    from django_otp.oath import totp
+
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    return f"{totp(device.bin_key):06d}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_is_usable_on_a_phone(phone_page, world):
+    sign_in(phone_page, world[Role.CASEWORKER])
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the home page scrolls sideways on a phone"
+    _axe_clean(phone_page)
+    save_screenshot(phone_page, "home-phone")
