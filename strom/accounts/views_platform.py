@@ -37,13 +37,14 @@ def organisation_edit(request, organisation_id=None):
         if organisation_id
         else Organisation()
     )
+    is_new = organisation_id is None
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         actions.do_save_organisation(actor=request.user, organisation=form.instance)
         messages.success(request, _("The organisation has been saved."))
         return redirect("accounts:platform_organisations")
     return render(
-        request, "accounts/platform/organisation_form.html", {"form": form, "organisation": organisation}
+        request, "accounts/platform/organisation_form.html", {"form": form, "is_new": is_new}
     )
 
 

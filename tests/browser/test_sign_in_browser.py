@@ -73,7 +73,7 @@ def test_it_has_no_serious_accessibility_problems_on_any_signed_in_page(page, wo
         "/audit/",
         "/accounts/password/change/",
     ]:
-        page.goto(path)
+        assert page.goto(path).ok, path
         _axe_clean(page)
     page.goto(f"/accounts/organisations/{world.municipal.pk}/members/")
     save_screenshot(page, "members")
@@ -89,7 +89,7 @@ def test_it_has_no_serious_accessibility_problems_on_the_platform_pages(page, wo
         "/accounts/platform/users/",
         "/audit/",
     ]:
-        page.goto(path)
+        assert page.goto(path).ok, path
         _axe_clean(page)
 
 
@@ -126,3 +126,48 @@ def test_it_is_usable_on_a_phone(phone_page, world):
     assert width <= 390, "the home page scrolls sideways on a phone"
     _axe_clean(phone_page)
     save_screenshot(phone_page, "home-phone")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_has_no_serious_accessibility_problems_on_the_public_pages(page, world):
+    for path in [
+        "/accounts/sign-in/",
+        "/accounts/password/reset/",
+        "/accounts/password/reset/sent/",
+        "/accounts/invitations/not-a-real-invitation/",
+        "/no-such-page/",
+    ]:
+        page.goto(path)
+        assert page.get_by_role("heading", level=1).is_visible(), path
+        _axe_clean(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_an_invited_colleague_create_an_account_in_the_browser(page, world, mailoutbox):
+    from strom.accounts.actions import do_invite
+    from strom.accounts.models import Invitation
+
+    do_invite(
+        actor=world[Role.COORDINATOR],
+        organisation=world.municipal,
+        role="analyst",
+        email="invited.tester@example.invalid",
+        language="en",
+    )
+    link = re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", mailoutbox[0].body).group(1)
+    page.goto(link)
+    _axe_clean(page)
+    save_screenshot(page, "invitation")
+    page.fill("#id_username", "invited.tester")
+    page.fill("#id_first_name", "Ilse")
+    page.fill("#id_last_name", "Testperson")
+    page.fill("#id_password1", "short")
+    page.fill("#id_password2", "short")
+    page.get_by_role("button", name="Create account").click()
+    assert page.get_by_role("alert").is_visible()
+    _axe_clean(page)
+    page.fill("#id_password1", "harbour-lights-in-the-evening")
+    page.fill("#id_password2", "harbour-lights-in-the-evening")
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/two-factor/setup/**")
+    assert Invitation.objects.get().status == Invitation.Status.ACCEPTED

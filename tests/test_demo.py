@@ -1,0 +1,81 @@
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from strom.accounts.models import Country, Membership, Municipality, Organisation, User
+from strom.accounts.roles import Role
+from strom.core.demo import PERSONAS
+
+
+def snapshot():
+    return {
+        "countries": sorted(Country.objects.values_list("code", flat=True)),
+        "municipalities": sorted(Municipality.objects.values_list("name", flat=True)),
+        "organisations": sorted(Organisation.objects.values_list("name", "kind")),
+        "users": sorted(User.objects.values_list("username", "password", "security_stamp")),
+        "memberships": sorted(Membership.objects.values_list("user__username", "organisation__name", "role")),
+        "totp": sorted(TOTPDevice.objects.values_list("user__username", "key")),
+        "backup": sorted(StaticToken.objects.values_list("device__user__username", "token")),
+    }
+
+
+def test_it_loads_the_same_demo_twice(db):
+    call_command("load_demo", "--quiet-personas")
+    first = snapshot()
+    call_command("load_demo", "--quiet-personas")
+    assert snapshot() == first
+    assert first["countries"] == ["EE", "LV"]
+    assert len(first["municipalities"]) == 4
+
+
+def test_it_has_one_persona_per_role_and_an_outsider_elsewhere(db):
+    call_command("load_demo", "--quiet-personas")
+    roles = {persona.role for persona in PERSONAS}
+    assert roles == set(Role.values)
+    outsider = Membership.objects.get(user__username="outsider").organisation
+    coordinator = Membership.objects.get(user__username="coordinator").organisation
+    assert outsider.municipality != coordinator.municipality
+    assert outsider.country != coordinator.country
+
+
+def test_it_restores_used_backup_codes(db):
+    call_command("load_demo", "--quiet-personas")
+    StaticToken.objects.filter(device__user__username="coordinator").first().delete()
+    call_command("load_demo", "--quiet-personas")
+    assert StaticToken.objects.filter(device__user__username="coordinator").count() == 10
+
+
+def test_it_gives_demo_personas_passwords_that_pass_the_rules(db):
+    for persona in PERSONAS:
+        validate_password(persona.password, User(username=persona.username, first_name=persona.first_name))
+
+
+def test_it_prints_how_to_sign_in(db, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    for persona in PERSONAS:
+        assert persona.username in out and persona.password in out
+
+
+def test_it_prints_the_current_code_of_a_demo_persona(db, capsys):
+    call_command("load_demo", "--quiet-personas")
+    call_command("print_demo_code", "caseworker")
+    device = TOTPDevice.objects.get(user__username="caseworker")
+    assert capsys.readouterr().out.strip().splitlines()[-1] == f"{totp(device.bin_key):06d}"
+
+
+def test_it_refuses_to_load_the_demo_where_it_is_switched_off(db, settings):
+    settings.STROM_DEMO_ENABLED = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    with pytest.raises(CommandError):
+        call_command("print_demo_code", "coordinator")
+    assert not User.objects.exists()
+
+
+def test_it_uses_only_fictional_addresses(db):
+    call_command("load_demo", "--quiet-personas")
+    assert all(email.endswith("@demo.invalid") for email in User.objects.values_list("email", flat=True))

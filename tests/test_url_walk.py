@@ -1,0 +1,122 @@
+"""security.md 1: with a password but no second factor, every URL refuses except a short, named list.
+
+The URLs are generated from the URL configuration, so a new page is covered the day it is added.
+"""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from strom.accounts.roles import Role
+from strom.core.access import PUBLIC, access_level
+
+# Pages that must work before the second factor: signing in, the second-factor steps, and pages for
+# people who are not signed in at all. Adding a name here is a security decision.
+REACHABLE_WITHOUT_SECOND_FACTOR = {
+    "accounts:sign_in",
+    "accounts:sign_out",
+    "accounts:two_factor",
+    "accounts:two_factor_setup",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "accounts:set_language",
+    "accounts:accept_invitation",
+    "healthz",
+}
+
+SAMPLE = {"uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "slug": "sample", "path": "sample"}
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), child_ns)
+        elif isinstance(entry, URLPattern):
+            yield (
+                f"{namespace}{entry.name}" if entry.name else "",
+                prefix + str(entry.pattern),
+                entry.callback,
+            )
+
+
+def _sample_path(route: str) -> str:
+    import re
+
+    def substitute(match):
+        converter = match.group(1) or "str"
+        return SAMPLE[converter]
+
+    path = re.sub(r"<(?:(\w+):)?\w+>", substitute, route)
+    return "/" + path.lstrip("^").rstrip("$")
+
+
+def all_urls():
+    return sorted(
+        {(name, _sample_path(route), callback) for name, route, callback in _walk(get_resolver())},
+        key=lambda item: item[1],
+    )
+
+
+def test_it_knows_every_public_view_by_name():
+    public = {name for name, _path, callback in all_urls() if access_level(callback) == PUBLIC}
+    assert public <= REACHABLE_WITHOUT_SECOND_FACTOR, "a new public view needs a deliberate decision"
+
+
+def test_it_walks_a_non_trivial_url_configuration():
+    urls = all_urls()
+    assert len(urls) > 25
+    assert any(path.startswith("/api/v1/") for _name, path, _cb in urls)
+
+
+def _refused(response) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return True
+    return response.status_code == 302 and response["Location"].startswith("/accounts/two-factor/")
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_refuses_every_other_url_to_a_password_only_session(world, password_only, method):
+    client = password_only(world[Role.COORDINATOR])
+    leaks = []
+    for name, path, _callback in all_urls():
+        if name in REACHABLE_WITHOUT_SECOND_FACTOR:
+            continue
+        response = getattr(client, method)(path)
+        if not _refused(response):
+            leaks.append(f"{method.upper()} {path} ({name}) -> {response.status_code}")
+    assert leaks == []
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_sends_anonymous_visitors_to_sign_in(db, client, method):
+    leaks = []
+    for name, path, callback in all_urls():
+        if access_level(callback) == PUBLIC:
+            continue
+        response = getattr(client, method)(path)
+        to_sign_in = response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/")
+        api_refusal = path.startswith("/api/") and response.status_code == 404
+        if not (to_sign_in or api_refusal or response.status_code in (401, 403, 405)):
+            leaks.append(f"{method.upper()} {path} ({name}) -> {response.status_code}")
+    assert leaks == []
+
+
+@pytest.mark.parametrize("person", [Role.COORDINATOR, Role.PLATFORM_ADMIN, Role.CASEWORKER, "outsider"])
+def test_it_never_answers_a_server_error_on_any_url(world, signed_in, person):
+    client = signed_in(world[person])
+    own = {
+        "organisation_id": str(world.municipal.pk),
+    }
+    errors = []
+    for name, path, _callback in all_urls():
+        if name in {"accounts:sign_out", "accounts:sign_out_everywhere"}:
+            continue
+        for candidate in {path, path.replace(SAMPLE["uuid"], own["organisation_id"])}:
+            response = client.get(candidate)
+            if response.status_code >= 500:
+                errors.append(f"GET {candidate} ({name}) -> {response.status_code}")
+    assert errors == []
