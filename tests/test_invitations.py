@@ -170,3 +170,28 @@ def test_it_keeps_the_members_page_to_a_fixed_number_of_queries(
         make_member(world.municipal, Role.CASEWORKER)
     with django_assert_max_num_queries(14):
         assert coordinator.get(url).status_code == 200
+
+
+def test_it_updates_only_the_members_table_for_htmx(world, signed_in):
+    coordinator = signed_in(world[Role.COORDINATOR])
+    analyst = Membership.objects.get(user=world[Role.ANALYST])
+    response = coordinator.post(reverse("accounts:end_membership", args=[analyst.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section aria-labelledby="members-heading" id="members-section">')
+    assert "<html" not in body
+    assert "The membership has ended." in body
+    assert world[Role.ANALYST].display_name not in body
+
+
+def test_it_updates_only_the_invitation_list_for_htmx(world, signed_in, invite):
+    coordinator = signed_in(world[Role.COORDINATOR])
+    invite(coordinator, world.municipal)
+    invitation = Invitation.objects.get()
+    response = coordinator.post(
+        reverse("accounts:revoke_invitation", args=[invitation.pk]), HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert 'id="invitations-section"' in body and "<html" not in body
+    assert "No open invitations." in body
+    assert invitation.email not in body

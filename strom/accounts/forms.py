@@ -59,18 +59,14 @@ class CodeForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=())
     email = forms.EmailField(
         label=_("E-mail address"),
         help_text=_("The invitation link goes to this address and works once."),
     )
 
-    def __init__(self, *args, organisations, roles, **kwargs):
+    def __init__(self, *args, roles, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        if organisations.count() == 1:
-            self.fields["organisation"].initial = organisations.first()
         self.fields["role"].choices = [(role, Role(role).label) for role in roles]
 
 

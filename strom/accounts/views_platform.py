@@ -43,9 +43,7 @@ def organisation_edit(request, organisation_id=None):
         actions.do_save_organisation(actor=request.user, organisation=form.instance)
         messages.success(request, _("The organisation has been saved."))
         return redirect("accounts:platform_organisations")
-    return render(
-        request, "accounts/platform/organisation_form.html", {"form": form, "is_new": is_new}
-    )
+    return render(request, "accounts/platform/organisation_form.html", {"form": form, "is_new": is_new})
 
 
 @require_http_methods(["GET"])

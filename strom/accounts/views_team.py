@@ -23,18 +23,35 @@ def my_organisations(request):
     return render(request, "accounts/my_organisations.html", {"organisations": organisations})
 
 
+def _members_context(request, organisation, form=None) -> dict:
+    access = get_access(request.user)
+    roles = can.invitable_roles(access, organisation)
+    return {
+        "organisation": organisation,
+        "rows": [(m, can.can_end_membership(access, m)) for m in queries.members_of(organisation)],
+        "invitations": queries.pending_invitations_of(organisation) if roles else [],
+        "form": form if form is not None else (InvitationForm(roles=roles) if roles else None),
+    }
+
+
+def _members_section(request, organisation, partial: str, message: str):
+    """After a change: the updated part of the page for htmx, the whole page otherwise."""
+    if request.htmx:
+        context = {**_members_context(request, organisation), "status_message": message}
+        return render(request, f"accounts/members.html#{partial}", context)
+    messages.success(request, message)
+    return redirect("accounts:members", organisation_id=organisation.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def members(request, organisation_id):
     organisation = queries.get_organisation_for_members(request.user, organisation_id)
-    access = get_access(request.user)
-    roles = can.invitable_roles(access, organisation)
     form = None
-    if roles:
-        organisations = queries.organisations_user_can_invite_into(request.user).filter(pk=organisation.pk)
-        form = InvitationForm(request.POST or None, organisations=organisations, roles=roles)
     if request.method == "POST":
-        if form is None:
+        roles = can.invitable_roles(get_access(request.user), organisation)
+        if not roles:
             raise refuse(actor=request.user, object_type="accounts.organisation", object_id=organisation_id)
+        form = InvitationForm(request.POST, roles=roles)
         if form.is_valid():
             actions.do_invite(
                 actor=request.user,
@@ -45,29 +62,25 @@ def members(request, organisation_id):
             )
             messages.success(request, _("The invitation has been sent. The link works for one person, once."))
             return redirect("accounts:members", organisation_id=organisation.pk)
-    context = {
-        "organisation": organisation,
-        "rows": [(m, can.can_end_membership(access, m)) for m in queries.members_of(organisation)],
-        "invitations": queries.pending_invitations_of(organisation) if roles else [],
-        "form": form,
-    }
-    return render(request, "accounts/members.html", context)
+    return render(request, "accounts/members.html", _members_context(request, organisation, form))
 
 
 @require_POST
 def end_membership(request, membership_id):
     membership = queries.get_membership_for_user(request.user, membership_id, for_write=True)
     actions.do_end_membership(actor=request.user, membership=membership)
-    messages.success(request, _("The membership has ended."))
-    return redirect("accounts:members", organisation_id=membership.organisation_id)
+    return _members_section(
+        request, membership.organisation, "members-section", _("The membership has ended.")
+    )
 
 
 @require_POST
 def revoke_invitation(request, invitation_id):
     invitation = queries.get_invitation_for_user(request.user, invitation_id, for_write=True)
     actions.do_revoke_invitation(actor=request.user, invitation=invitation)
-    messages.success(request, _("The invitation has been withdrawn."))
-    return redirect("accounts:members", organisation_id=invitation.organisation_id)
+    return _members_section(
+        request, invitation.organisation, "invitations-section", _("The invitation has been withdrawn.")
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -171,3 +171,16 @@ def test_it_lets_an_invited_colleague_create_an_account_in_the_browser(page, wor
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/two-factor/setup/**")
     assert Invitation.objects.get().status == Invitation.Status.ACCEPTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_ends_a_membership_in_place_with_htmx(page, world):
+    sign_in(page, world[Role.COORDINATOR])
+    page.goto(f"/accounts/organisations/{world.municipal.pk}/members/")
+    page.evaluate("window.stromNoReload = true")
+    analyst = world[Role.ANALYST].display_name
+    page.get_by_role("button", name=f"End membership of {analyst}").click()
+    page.get_by_text("The membership has ended.").wait_for()
+    assert page.evaluate("window.stromNoReload") is True, "the page reloaded instead of swapping the table"
+    assert page.get_by_role("button", name=f"End membership of {analyst}").count() == 0
+    _axe_clean(page)
