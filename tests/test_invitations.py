@@ -26,6 +26,16 @@ def invite(django_capture_on_commit_callbacks):
     return send
 
 
+ACCEPT = "/accounts/invitations/accept/"
+
+
+def follow_link(client, mail):
+    """Open the e-mailed link: it moves its secret into the session and redirects to the accept page."""
+    response = client.get(link_in(mail))
+    assert response.status_code == 302 and response["Location"] == ACCEPT
+    return client
+
+
 def link_in(mail) -> str:
     return re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", mail.body).group(1)
 
@@ -50,9 +60,10 @@ def test_it_lets_a_coordinator_invite_a_colleague_who_then_sets_up_a_second_fact
     invitation = Invitation.objects.get()
     assert link.split("/")[-2] not in invitation.token_digest  # only a digest is stored
 
-    page = client.get(link)
+    page = follow_link(client, mailoutbox[0]).get(ACCEPT)
     assert world.municipal.name in page.content.decode()
-    response = client.post(link, REGISTRATION)
+    assert link.split("/")[-2] not in page.content.decode()
+    response = client.post(ACCEPT, REGISTRATION)
     assert response["Location"] == reverse("accounts:two_factor_setup")
     user = User.objects.get(username="new.colleague")
     assert user.email == "new.colleague@example.invalid"
@@ -69,8 +80,8 @@ def test_it_refuses_a_weak_password_at_registration_and_creates_nothing(
     world, signed_in, client, mailoutbox, invite
 ):
     invite(signed_in(world[Role.COORDINATOR]), world.municipal)
-    link = link_in(mailoutbox[0])
-    response = client.post(link, {**REGISTRATION, "password1": "password", "password2": "password"})
+    follow_link(client, mailoutbox[0])
+    response = client.post(ACCEPT, {**REGISTRATION, "password1": "password", "password2": "password"})
     assert response.status_code == 200
     assert "too short" in response.content.decode()
     assert not User.objects.filter(username="new.colleague").exists()
@@ -79,7 +90,7 @@ def test_it_refuses_a_weak_password_at_registration_and_creates_nothing(
 
 def test_it_refuses_a_taken_username(world, signed_in, client, mailoutbox, invite):
     invite(signed_in(world[Role.COORDINATOR]), world.municipal)
-    response = client.post(link_in(mailoutbox[0]), {**REGISTRATION, "username": "CASEWORKER"})
+    response = follow_link(client, mailoutbox[0]).post(ACCEPT, {**REGISTRATION, "username": "CASEWORKER"})
     assert "This username is taken" in response.content.decode()
 
 
@@ -88,7 +99,7 @@ def test_it_adds_the_membership_to_an_existing_account(world, signed_in, mailout
         signed_in(world[Role.COORDINATOR]), world.municipal, role="analyst", email="someone@example.invalid"
     )
     trainer = world[Role.TRAINER]
-    response = signed_in(trainer).post(link_in(mailoutbox[0]))
+    response = follow_link(signed_in(trainer), mailoutbox[0]).post(ACCEPT)
     assert response.status_code == 302
     assert (
         Membership.objects.active()

@@ -23,6 +23,7 @@ REACHABLE_WITHOUT_SECOND_FACTOR = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "accounts:set_language",
+    "accounts:open_invitation",
     "accounts:accept_invitation",
     "healthz",
 }

@@ -48,7 +48,7 @@ def do_save_organisation(*, actor, organisation: Organisation) -> Organisation:
 
 
 def invitation_link(secret: str) -> str:
-    return settings.STROM_BASE_URL.rstrip("/") + reverse("accounts:accept_invitation", args=[secret])
+    return settings.STROM_BASE_URL.rstrip("/") + reverse("accounts:open_invitation", args=[secret])
 
 
 @transaction.atomic

@@ -188,10 +188,25 @@ def set_language(request):
 # --- Invitations ---------------------------------------------------------------------------------
 
 
+INVITATION_KEY = "strom_invitation"
+
+
+@public_view
+@require_http_methods(["GET"])
+def open_invitation(request, secret):
+    """The e-mailed link. Its secret moves into the session at once and the browser goes on to an
+    address without it, so the secret stays out of history, bookmarks and Referer headers."""
+    if actions.find_pending_invitation(secret) is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    request.session[INVITATION_KEY] = secret
+    return redirect("accounts:accept_invitation")
+
+
 @public_view
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request, secret):
-    invitation = actions.find_pending_invitation(secret)
+def accept_invitation(request):
+    secret = request.session.get(INVITATION_KEY, "")
+    invitation = actions.find_pending_invitation(secret) if secret else None
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
     user = request.user
@@ -202,6 +217,7 @@ def accept_invitation(request, secret):
         try:
             if user.is_authenticated:
                 actions.do_accept_invitation(secret=secret, user=user)
+                request.session.pop(INVITATION_KEY, None)
                 messages.success(
                     request,
                     _("You have joined %(organisation)s.") % {"organisation": invitation.organisation.name},
@@ -218,6 +234,7 @@ def accept_invitation(request, secret):
                 )
                 login(request, new_user, backend="strom.accounts.backends.ActiveUserBackend")
                 start_session_clock(request)
+                request.session.pop(INVITATION_KEY, None)
                 return redirect("accounts:two_factor_setup")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -156,6 +156,7 @@ def test_it_lets_an_invited_colleague_create_an_account_in_the_browser(page, wor
     )
     link = re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", mailoutbox[0].body).group(1)
     page.goto(link)
+    page.wait_for_url("**/invitations/accept/")
     _axe_clean(page)
     save_screenshot(page, "invitation")
     page.fill("#id_username", "invited.tester")
