@@ -69,6 +69,25 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
+def _check_details(value, path="details"):
+    """Only ids, counts, codes and flags: values that every database stores and returns unchanged, so
+    that the hash computed now still matches what verify_audit reads back later (PostgreSQL's jsonb
+    would rewrite floats such as 1e20)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{path} keys must be strings")
+            _check_details(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_details(item, f"{path}[{index}]")
+    elif not isinstance(value, _PLAIN) or (isinstance(value, int) and abs(value) >= 2**53):
+        raise TypeError(f"{path} must hold strings, whole numbers, booleans, lists and dicts only")
+
+
 def log_event(
     *,
     actor,
@@ -79,6 +98,7 @@ def log_event(
     details: dict | None = None,
 ) -> AuditEvent:
     """Append one event. ``details`` must never hold personal data: ids, counts and codes only."""
+    _check_details(details or {})
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     object_type, object_id = _object_reference(obj)

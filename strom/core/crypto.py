@@ -28,6 +28,11 @@ class TamperedCiphertext(ValueError):
     """A sealed value was altered, truncated or sealed under an unknown key."""
 
 
+def _strict_b64decode(text: str) -> bytes:
+    """URL-safe base64 that refuses stray characters instead of silently dropping them."""
+    return base64.b64decode(text.encode(), altchars=b"-_", validate=True)
+
+
 @dataclass(frozen=True)
 class Keyring:
     keys: dict[str, bytes]
@@ -43,7 +48,7 @@ class Keyring:
         if key_id not in self.keys or not payload:
             raise TamperedCiphertext("unknown key or malformed value")
         try:
-            raw = base64.urlsafe_b64decode(payload.encode())
+            raw = _strict_b64decode(payload)
             plain = AESGCM(self.keys[key_id]).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
         except (InvalidTag, binascii.Error, ValueError) as exc:
             raise TamperedCiphertext("the value does not match its authentication tag") from exc
@@ -63,7 +68,7 @@ def parse_keyring(line: str | None) -> Keyring:
         if not sep or not KEY_ID_PATTERN.match(key_id):
             raise KeyringError("each key must be written as key_id:base64key")
         try:
-            key = base64.urlsafe_b64decode(encoded.encode())
+            key = _strict_b64decode(encoded)
         except (binascii.Error, ValueError) as exc:
             raise KeyringError(f"key {key_id} is not valid base64") from exc
         if len(key) != 32:

@@ -13,6 +13,20 @@ from strom.core.models import AuditEvent
 PLATFORM_ACTION_PREFIXES = ("auth.", "accounts.", "access.")
 
 
+AUDIT_LIST_FIELDS = (
+    "seq",
+    "created_at",
+    "action",
+    "severity",
+    "object_type",
+    "object_id",
+    "actor__username",
+    "actor__first_name",
+    "actor__last_name",
+    "organisation__name",
+)
+
+
 @dataclass(frozen=True)
 class AuditScope:
     organisation: Organisation | None  # None: the platform view
@@ -39,7 +53,10 @@ def audit_scope_for(user, organisation_id: str | None) -> AuditScope:
 
 
 def audit_events_in(scope: AuditScope) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.select_related("actor", "organisation").order_by("-seq")
+    # Only the names shown on the page: never load password hashes or stamps to render a list.
+    events = (
+        AuditEvent.objects.select_related("actor", "organisation").only(*AUDIT_LIST_FIELDS).order_by("-seq")
+    )
     if scope.organisation is not None:
         return events.filter(organisation=scope.organisation)
     platform = Q()

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
@@ -41,6 +42,8 @@ def healthz(request):
 @require_http_methods(["GET"])
 def audit_log(request):
     scope = queries.audit_scope_for(request.user, request.GET.get("organisation"))
-    page = Paginator(queries.audit_events_in(scope), 50).get_page(request.GET.get("page"))
+    page = Paginator(queries.audit_events_in(scope), settings.STROM_AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     extra_query = urlencode({"organisation": scope.organisation.pk}) if scope.organisation else ""
     return render(request, "core/audit_log.html", {"scope": scope, "page": page, "extra_query": extra_query})

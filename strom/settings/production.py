@@ -1,5 +1,7 @@
 """Production: refuses to start without its secrets, and passes `check --deploy --fail-level WARNING`."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from strom.core.crypto import parse_keyring
 from strom.settings.base import *  # noqa: F403
 from strom.settings.env import env_bool, env_int, env_list, require
@@ -7,14 +9,12 @@ from strom.settings.env import env_bool, env_int, env_list, require
 DEBUG = False
 SECRET_KEY = require("SECRET_KEY")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
 STROM_FIELD_KEYS = require("STROM_FIELD_KEYS")
 parse_keyring(STROM_FIELD_KEYS)  # fail at start, not at the first encrypted write
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
-    require("ALLOWED_HOSTS")
+    raise ImproperlyConfigured("ALLOWED_HOSTS is not set: name the host names the site answers to.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [f"https://{host}" for host in ALLOWED_HOSTS])
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
