@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, Set
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from strom.accounts.models import Organisation, User
 from strom.accounts.roles import Role
@@ -118,7 +119,7 @@ class RegistrationForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("thing", "Name"),
         max_length=100,
         help_text=_("What the token is for, so that you can recognise it later."),
     )
