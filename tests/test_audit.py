@@ -377,7 +377,8 @@ def test_it_shows_the_coordinator_their_organisations_events_only(world, signed_
 
     assert response.status_code == 200
     assert response.context["scope"].organisation == world.municipal
-    assert [event.action for event in shown(response)] == ["test.municipal_work"]
+    work = [event.action for event in shown(response) if not event.action.startswith("auth.")]
+    assert work == ["test.municipal_work"]
     content = response.content.decode()
     assert "test.municipal_work" in content
     assert "test.elsewhere_work" not in content
@@ -424,8 +425,8 @@ def test_it_answers_not_found_to_a_caseworker_without_audit_rights(world, signed
     assert "test.partner_work" not in response.content.decode()
 
 
-# Session, user, second-factor device, memberships, organisations, count, one page of events.
-AUDIT_PAGE_QUERY_BOUND = 7
+# Session, user, second-factor device, memberships, organisations, member ids, count, one page of events.
+AUDIT_PAGE_QUERY_BOUND = 8
 
 
 def test_it_reads_the_audit_page_in_a_fixed_number_of_queries(
@@ -444,13 +445,13 @@ def test_it_reads_the_audit_page_in_a_fixed_number_of_queries(
     add_events(5)
     with django_assert_max_num_queries(AUDIT_PAGE_QUERY_BOUND) as few:
         response = client.get(reverse("core:audit"))
-    assert len(shown(response)) == 5
+    assert len(shown(response)) == 6  # the five, and the coordinator's own sign-in
 
     add_events(55)
     with django_assert_max_num_queries(AUDIT_PAGE_QUERY_BOUND) as many:
         response = client.get(reverse("core:audit"))
     assert len(shown(response)) == 50
-    assert response.context["page"].paginator.count == 60
+    assert response.context["page"].paginator.count == 61
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -470,3 +471,21 @@ def test_it_accepts_ids_counts_codes_and_flags_in_details(db):
     event.refresh_from_db()
     assert event.details == details
     assert verify_chain(AuditEvent.objects.order_by("seq")) is None
+
+
+def test_it_shows_the_coordinator_the_sign_in_events_of_their_members_only(world, signed_in):
+    from tests.factories import TEST_PASSWORD
+
+    analyst, outsider = world[Role.ANALYST], world["outsider"]
+    for person in (analyst, outsider):
+        from django.test import Client
+
+        Client().post(reverse("accounts:sign_in"), {"username": person.username, "password": TEST_PASSWORD})
+        Client().post(
+            reverse("accounts:sign_in"), {"username": person.username, "password": "wrong-password"}
+        )
+    page = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit"))
+    shown = list(page.context["page"].object_list)
+    mine = [e for e in shown if e.actor_id == analyst.pk or e.object_id == str(analyst.pk)]
+    assert {e.action for e in mine} >= {"auth.sign_in.password_accepted", "auth.sign_in.failed"}
+    assert not [e for e in shown if e.actor_id == outsider.pk or e.object_id == str(outsider.pk)]

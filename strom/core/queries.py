@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from strom.accounts import permissions as can
 from strom.accounts.access import get_access
-from strom.accounts.models import Organisation
+from strom.accounts.models import Membership, Organisation
 from strom.core.access import refuse
 from strom.core.models import AuditEvent
 
@@ -52,13 +52,26 @@ def audit_scope_for(user, organisation_id: str | None) -> AuditScope:
     raise refuse(actor=user, object_type="core.auditevent", object_id="list")
 
 
+def _organisation_events(organisation) -> Q:
+    """What happened in the organisation, and the sign-in events of its members (successes, failures,
+    lockouts), so that a coordinator notices when a colleague's account is under attack."""
+    member_ids = list(
+        Membership.objects.active().filter(organisation=organisation).values_list("user_id", flat=True)
+    )
+    about_members = Q(action__startswith="auth.") & (
+        Q(actor_id__in=member_ids)
+        | Q(object_type="accounts.user", object_id__in=[str(pk) for pk in member_ids])
+    )
+    return Q(organisation=organisation) | about_members
+
+
 def audit_events_in(scope: AuditScope) -> QuerySet[AuditEvent]:
     # Only the names shown on the page: never load password hashes or stamps to render a list.
     events = (
         AuditEvent.objects.select_related("actor", "organisation").only(*AUDIT_LIST_FIELDS).order_by("-seq")
     )
     if scope.organisation is not None:
-        return events.filter(organisation=scope.organisation)
+        return events.filter(_organisation_events(scope.organisation))
     platform = Q()
     for prefix in PLATFORM_ACTION_PREFIXES:
         platform |= Q(action__startswith=prefix)

@@ -33,7 +33,6 @@ def test_it_signs_in_through_the_second_factor_and_switches_to_latvian(page, wor
     page.wait_for_url(re.compile(r"/$"))
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
     _axe_clean(page)
-    save_screenshot(page, "home-coordinator")
 
     page.select_option("#language-select", "lv")
     page.get_by_role("button", name="Change").click()
