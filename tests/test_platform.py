@@ -127,3 +127,35 @@ def test_it_gives_every_role_a_permission_set():
     assert set(Role.values) == {str(role) for role in Role}
     for role in Role:
         assert permissions_for(role), role
+
+
+def test_it_lets_the_administrator_add_a_municipality(world, signed_in):
+    from strom.accounts.models import Municipality
+
+    admin = signed_in(world[Role.PLATFORM_ADMIN])
+    response = admin.post(reverse("accounts:platform_municipalities"), {"country": "EE", "name": "Uusküla"})
+    assert response.status_code == 302
+    assert Municipality.objects.filter(country_id="EE", name="Uusküla").exists()
+    assert AuditEvent.objects.filter(action="accounts.municipality.created").exists()
+    page = admin.get(reverse("accounts:platform_municipalities")).content.decode()
+    assert "Uusküla" in page
+
+
+def test_it_refuses_a_duplicate_municipality_and_adds_nothing(world, signed_in):
+    from strom.accounts.models import Municipality
+
+    admin = signed_in(world[Role.PLATFORM_ADMIN])
+    existing = world.municipal.municipality
+    response = admin.post(
+        reverse("accounts:platform_municipalities"), {"country": existing.country_id, "name": existing.name}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    assert Municipality.objects.filter(name=existing.name).count() == 1
+
+
+def test_it_ships_the_baltic_sea_region_countries(db):
+    from strom.accounts.models import Country
+
+    assert {"DK", "EE", "FI", "DE", "IS", "LV", "LT", "NO", "PL", "SE"} <= set(
+        Country.objects.values_list("code", flat=True)
+    )

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from strom.accounts import otp
 from strom.accounts import permissions as can
 from strom.accounts.access import forget_access, get_access
-from strom.accounts.models import ApiToken, Invitation, Membership, Organisation, User, new_security_stamp
+from strom.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Municipality,
+    Organisation,
+    User,
+    new_security_stamp,
+)
 from strom.accounts.secrets import digest, new_api_token, new_invitation_secret
 from strom.core.audit import Severity, log_event
 from strom.core.tasks import send_email
@@ -42,6 +50,20 @@ def do_save_organisation(*, actor, organisation: Organisation) -> Organisation:
         obj=organisation,
     )
     return organisation
+
+
+@transaction.atomic
+def do_save_municipality(*, actor, municipality: Municipality) -> Municipality:
+    _require(can.can_manage_platform(get_access(actor)))
+    created = municipality._state.adding
+    municipality.full_clean()
+    municipality.save()
+    log_event(
+        actor=actor,
+        action="accounts.municipality.created" if created else "accounts.municipality.updated",
+        obj=municipality,
+    )
+    return municipality
 
 
 # --- Invitations --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from strom.accounts.models import Organisation, User
+from strom.accounts.models import Municipality, Organisation, User
 from strom.accounts.roles import Role
 
 GENERIC_SIGN_IN_ERROR = _(
@@ -126,6 +126,12 @@ class ApiTokenForm(forms.Form):
     days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=settings.STROM_API_TOKEN_MAX_DAYS, initial=90
     )
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["country", "name"]
 
 
 class OrganisationForm(forms.ModelForm):

@@ -34,6 +34,7 @@ urlpatterns = [
         views_platform.organisation_edit,
         name="platform_organisation_edit",
     ),
+    path("platform/municipalities/", views_platform.municipality_list, name="platform_municipalities"),
     path("platform/users/", views_platform.user_list, name="platform_users"),
     path("platform/users/<uuid:user_id>/status/", views_platform.user_status, name="platform_user_status"),
 ]

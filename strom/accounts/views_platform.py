@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from strom.accounts import actions, queries
 from strom.accounts import permissions as can
 from strom.accounts.access import get_access
-from strom.accounts.forms import OrganisationForm
-from strom.accounts.models import Organisation
+from strom.accounts.forms import MunicipalityForm, OrganisationForm
+from strom.accounts.models import Municipality, Organisation
 from strom.core.access import refuse
 
 
@@ -44,6 +45,21 @@ def organisation_edit(request, organisation_id=None):
         messages.success(request, _("The organisation has been saved."))
         return redirect("accounts:platform_organisations")
     return render(request, "accounts/platform/organisation_form.html", {"form": form, "is_new": is_new})
+
+
+@require_http_methods(["GET", "POST"])
+def municipality_list(request):
+    _require_platform_admin(request)
+    form = MunicipalityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_municipality(actor=request.user, municipality=form.instance)
+        messages.success(request, _("The municipality has been added."))
+        return redirect("accounts:platform_municipalities")
+    municipalities = Municipality.objects.select_related("country").annotate(
+        organisation_count=Count("organisations")
+    )
+    page = Paginator(municipalities.order_by("country__name", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/platform/municipality_list.html", {"page": page, "form": form})
 
 
 @require_http_methods(["GET"])

@@ -86,6 +86,7 @@ def test_it_has_no_serious_accessibility_problems_on_the_platform_pages(page, wo
         "/accounts/platform/organisations/new/",
         f"/accounts/platform/organisations/{world.ngo.pk}/",
         "/accounts/platform/users/",
+        "/accounts/platform/municipalities/",
         "/audit/",
     ]:
         assert page.goto(path).ok, path
