@@ -489,3 +489,33 @@ def test_it_shows_the_coordinator_the_sign_in_events_of_their_members_only(world
     mine = [e for e in shown if e.actor_id == analyst.pk or e.object_id == str(analyst.pk)]
     assert {e.action for e in mine} >= {"auth.sign_in.password_accepted", "auth.sign_in.failed"}
     assert not [e for e in shown if e.actor_id == outsider.pk or e.object_id == str(outsider.pk)]
+
+
+# Actions whose code is built at run time rather than written out in full.
+BUILT_ACTIONS = {"auth.password.changed", "auth.password.reset"}
+
+
+def _actions_written_in_source() -> set[str]:
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    found = set(BUILT_ACTIONS)
+    for path in (Path(settings.BASE_DIR) / "strom").rglob("*.py"):
+        text = path.read_text()
+        if "log_event(" in text:
+            found |= set(re.findall(r'"((?:access|accounts|auth|platform)\.[a-z_]+(?:\.[a-z_]+)*)"', text))
+    return found
+
+
+def test_it_labels_every_action_written_anywhere():
+    from strom.core.audit_labels import ACTION_LABELS
+
+    assert _actions_written_in_source() - set(ACTION_LABELS) == set()
+
+
+def test_it_shows_readable_labels_on_the_audit_page(world, signed_in):
+    log_event(actor=world[Role.COORDINATOR], action="accounts.membership.ended", organisation=world.municipal)
+    page = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit")).content.decode()
+    assert "Membership ended" in page

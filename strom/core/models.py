@@ -68,3 +68,9 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        from strom.core.audit_labels import label_for
+
+        return label_for(self.action)
