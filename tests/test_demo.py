@@ -27,7 +27,7 @@ def test_it_loads_the_same_demo_twice(db):
     first = snapshot()
     call_command("load_demo", "--quiet-personas")
     assert snapshot() == first
-    assert first["countries"] == ["EE", "LV"]
+    assert {"EE", "LV"} <= set(first["countries"])
     assert len(first["municipalities"]) == 4
 
 

@@ -35,35 +35,24 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-# --- Organisations (platform administrators) ----------------------------------------------------
+# --- Municipalities and organisations (platform administrators) -------------------------------
+
+_PLACE_ACTIONS = {
+    Organisation: ("accounts.organisation.created", "accounts.organisation.updated"),
+    Municipality: ("accounts.municipality.created", "accounts.municipality.updated"),
+}
 
 
 @transaction.atomic
-def do_save_organisation(*, actor, organisation: Organisation) -> Organisation:
+def do_save_platform_record(*, actor, record: Organisation | Municipality):
+    """Add or change an organisation or a municipality: platform administrators only."""
     _require(can.can_manage_platform(get_access(actor)))
-    created = organisation._state.adding
-    organisation.full_clean()
-    organisation.save()
-    log_event(
-        actor=actor,
-        action="accounts.organisation.created" if created else "accounts.organisation.updated",
-        obj=organisation,
-    )
-    return organisation
-
-
-@transaction.atomic
-def do_save_municipality(*, actor, municipality: Municipality) -> Municipality:
-    _require(can.can_manage_platform(get_access(actor)))
-    created = municipality._state.adding
-    municipality.full_clean()
-    municipality.save()
-    log_event(
-        actor=actor,
-        action="accounts.municipality.created" if created else "accounts.municipality.updated",
-        obj=municipality,
-    )
-    return municipality
+    created_action, updated_action = _PLACE_ACTIONS[type(record)]
+    created = record._state.adding
+    record.full_clean()
+    record.save()
+    log_event(actor=actor, action=created_action if created else updated_action, obj=record)
+    return record
 
 
 # --- Invitations --------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def organisation_edit(request, organisation_id=None):
     is_new = organisation_id is None
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        actions.do_save_organisation(actor=request.user, organisation=form.instance)
+        actions.do_save_platform_record(actor=request.user, record=form.instance)
         messages.success(request, _("The organisation has been saved."))
         return redirect("accounts:platform_organisations")
     return render(request, "accounts/platform/organisation_form.html", {"form": form, "is_new": is_new})
@@ -52,7 +52,7 @@ def municipality_list(request):
     _require_platform_admin(request)
     form = MunicipalityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.do_save_municipality(actor=request.user, municipality=form.instance)
+        actions.do_save_platform_record(actor=request.user, record=form.instance)
         messages.success(request, _("The municipality has been added."))
         return redirect("accounts:platform_municipalities")
     municipalities = Municipality.objects.select_related("country").annotate(
