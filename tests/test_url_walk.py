@@ -3,11 +3,15 @@
 The URLs are generated from the URL configuration, so a new page is covered the day it is added.
 """
 
+import re
 import uuid
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from strom.accounts.actions import do_create_api_token, do_invite
+from strom.accounts.models import ApiToken, Invitation, Membership, User
 from strom.accounts.roles import Role
 from strom.core.access import PUBLIC, access_level
 
@@ -45,8 +49,6 @@ def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
 
 
 def _sample_path(route: str) -> str:
-    import re
-
     def substitute(match):
         converter = match.group(1) or "str"
         return SAMPLE[converter]
@@ -121,3 +123,61 @@ def test_it_never_answers_a_server_error_on_any_url(world, signed_in, person):
             if response.status_code >= 500:
                 errors.append(f"GET {candidate} ({name}) -> {response.status_code}")
     assert errors == []
+
+
+def _objects_of_the_home_organisation(world):
+    """One object per URL parameter, each belonging to the home municipality's organisations."""
+    invitation = do_invite(
+        actor=world[Role.COORDINATOR],
+        organisation=world.municipal,
+        role=Role.ANALYST,
+        email="pending.colleague@example.invalid",
+        language="en",
+    )
+    token, _secret = do_create_api_token(actor=world[Role.COORDINATOR], name="coordinator's", days=5)
+    return {
+        "organisation_id": world.municipal.pk,
+        "membership_id": Membership.objects.get(user=world[Role.ANALYST]).pk,
+        "invitation_id": invitation.pk,
+        "token_id": token.pk,
+        "user_id": world[Role.COORDINATOR].pk,
+    }
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, method):
+    """security.md 6: another organisation's object answers 404, like an id that does not exist."""
+    objects = _objects_of_the_home_organisation(world)
+    outsider = signed_in(world["outsider"])
+    outsider_api = Client(
+        HTTP_AUTHORIZATION=f"Bearer {do_create_api_token(actor=world['outsider'], name='x', days=1)[1]}"
+    )
+    before = (
+        list(Membership.objects.values_list("pk", "ended_at")),
+        list(Invitation.objects.values_list("pk", "revoked_at")),
+        list(ApiToken.objects.values_list("pk", "revoked_at")),
+        list(User.objects.values_list("pk", "is_active")),
+    )
+    parameter = re.compile(r"<(?:\w+:)?(\w+)>")
+    answered = []
+    for name, route, callback in _walk(get_resolver()):
+        params = parameter.findall(route)
+        if not params or access_level(callback) == PUBLIC:  # public links carry secrets, not object ids
+            continue
+        unknown = set(params) - set(objects)
+        assert not unknown, f"{name}: add an object for {unknown} to _objects_of_the_home_organisation"
+        path = "/" + parameter.sub(lambda m: str(objects[m.group(1)]), route)
+        client = outsider_api if path.startswith("/api/") else outsider
+        response = getattr(client, method)(path)
+        answered.append(name)
+        assert response.status_code in (404, 405), (
+            f"{method.upper()} {path} ({name}) -> {response.status_code}"
+        )
+    after = (
+        list(Membership.objects.values_list("pk", "ended_at")),
+        list(Invitation.objects.values_list("pk", "revoked_at")),
+        list(ApiToken.objects.values_list("pk", "revoked_at")),
+        list(User.objects.values_list("pk", "is_active")),
+    )
+    assert after == before
+    assert len(answered) >= 7
