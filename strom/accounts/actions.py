@@ -25,6 +25,7 @@ from strom.accounts.models import (
     User,
     new_security_stamp,
 )
+from strom.accounts.roles import Role
 from strom.accounts.secrets import digest, new_api_token, new_invitation_secret
 from strom.core.audit import Severity, log_event
 from strom.core.tasks import send_email
@@ -65,6 +66,26 @@ def invitation_link(secret: str) -> str:
 @transaction.atomic
 def do_invite(*, actor, organisation: Organisation, role: str, email: str, language: str) -> Invitation:
     _require(can.can_invite_role(get_access(actor), organisation, role))
+    return _create_invitation(
+        actor=actor, organisation=organisation, role=role, email=email, language=language
+    )[0]
+
+
+@transaction.atomic
+def do_invite_first_platform_admin(*, organisation: Organisation, email: str, language: str) -> str:
+    """For a new installation, run from the command line by whoever operates the servers: the only
+    invitation without an inviting user. Returns the link, which the operator hands over in person."""
+    return _create_invitation(
+        actor=None,
+        organisation=organisation,
+        role=Role.PLATFORM_ADMIN,
+        email=email,
+        language=language,
+        send=False,
+    )[1]
+
+
+def _create_invitation(*, actor, organisation, role, email, language, send=True) -> tuple[Invitation, str]:
     secret = new_invitation_secret()
     invitation = Invitation.objects.create(
         organisation=organisation,
@@ -75,17 +96,21 @@ def do_invite(*, actor, organisation: Organisation, role: str, email: str, langu
         expires_at=timezone.now() + timedelta(days=settings.STROM_INVITATION_DAYS),
     )
     log_event(actor=actor, action="accounts.invitation.created", obj=invitation, details={"role": role})
-    with translation.override(language):
-        context = {
-            "invitation": invitation,
-            "inviter": actor.display_name,
-            "link": invitation_link(secret),
-            "days": settings.STROM_INVITATION_DAYS,
-        }
-        subject = _("You are invited to join %(organisation)s on Strom") % {"organisation": organisation.name}
-        body = render_to_string("accounts/email/invitation.txt", context)
-    transaction.on_commit(lambda: send_email(email, subject, body))
-    return invitation
+    link = invitation_link(secret)
+    if send:
+        with translation.override(language):
+            context = {
+                "invitation": invitation,
+                "inviter": actor.display_name,
+                "link": link,
+                "days": settings.STROM_INVITATION_DAYS,
+            }
+            subject = _("You are invited to join %(organisation)s on Strom") % {
+                "organisation": organisation.name
+            }
+            body = render_to_string("accounts/email/invitation.txt", context)
+        transaction.on_commit(lambda: send_email(email, subject, body))
+    return invitation, link
 
 
 @transaction.atomic

@@ -184,7 +184,8 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail address"))
     # Only a digest of the link's secret is stored: a database reader cannot accept an invitation.
     token_digest = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Empty only for the first platform administrator, invited from the command line.
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
