@@ -57,7 +57,7 @@ pytest: setup-dev
 	$(VENV)/bin/pytest
 
 screenshots: setup-dev
-	STROM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser -k screenshots
+	STROM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser
 
 clean:
 	rm -rf $(VENV) staticfiles var/*.sqlite3* var/huey*

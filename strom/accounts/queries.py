@@ -2,11 +2,11 @@
 
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from strom.accounts import permissions as can
 from strom.accounts.access import get_access
-from strom.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from strom.accounts.models import ApiToken, Invitation, Membership, Municipality, Organisation, User
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
 
@@ -31,6 +31,33 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     if countries:
         own |= Q(country_id__in=countries, is_active=True)
     return base.filter(own)
+
+
+def own_organisations(user) -> QuerySet[Organisation]:
+    """The organisations the user is a member of (a national coordinator's wider view not included)."""
+    access = get_access(user)
+    return Organisation.objects.select_related("country", "municipality").filter(
+        pk__in=[seat.organisation_id for seat in access.seats]
+    )
+
+
+def require_platform_admin(user, object_type: str, object_id: str = "list") -> None:
+    if not can.can_manage_platform(get_access(user)):
+        raise refuse(actor=user, object_type=object_type, object_id=object_id)
+
+
+def organisations_for_platform_admin(user) -> QuerySet[Organisation]:
+    require_platform_admin(user, "accounts.organisation")
+    return Organisation.objects.select_related("country", "municipality").order_by("country__name", "name")
+
+
+def municipalities_for_platform_admin(user) -> QuerySet[Municipality]:
+    require_platform_admin(user, "accounts.municipality")
+    return (
+        Municipality.objects.select_related("country")
+        .annotate(organisation_count=Count("organisations"))
+        .order_by("country__name", "name")
+    )
 
 
 def get_organisation_for_user(user, organisation_id) -> Organisation:
@@ -104,8 +131,7 @@ def get_invitation_for_user(user, invitation_id, *, for_write: bool = False) -> 
 
 
 def users_for_platform_admin(user, search: str = "") -> QuerySet[User]:
-    if not can.can_manage_platform(get_access(user)):
-        raise refuse(actor=user, object_type="accounts.user", object_id="list")
+    require_platform_admin(user, "accounts.user")
     users = User.objects.order_by("username").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.active().select_related("organisation"))
     )

@@ -1,8 +1,8 @@
 """Roles are sets of permissions, defined here and nowhere else.
 
-A permission names something a person may do. Views, queries and actions ask for a permission
-(`has_perm_in(user, org, Perm.X)`), never for a role, so that changing what a role may do is a
-one-line change in this file.
+A permission names something a person may do. Predicates, queries and actions ask for a permission
+(`get_access(user).perms_in(organisation_id)`, `access.has_perm(Perm.X)`), never for a role, so that
+changing what a role may do is a one-line change in this file.
 """
 
 from django.db import models

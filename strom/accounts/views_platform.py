@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,26 +12,19 @@ from strom.accounts import actions, queries
 from strom.accounts import permissions as can
 from strom.accounts.access import get_access
 from strom.accounts.forms import MunicipalityForm, OrganisationForm
-from strom.accounts.models import Municipality, Organisation
-from strom.core.access import refuse
-
-
-def _require_platform_admin(request, object_id="platform"):
-    if not can.can_manage_platform(get_access(request.user)):
-        raise refuse(actor=request.user, object_type="accounts.platform", object_id=object_id)
+from strom.accounts.models import Organisation
 
 
 @require_http_methods(["GET"])
 def organisation_list(request):
-    _require_platform_admin(request)
-    organisations = Organisation.objects.select_related("country", "municipality").order_by("country", "name")
+    organisations = queries.organisations_for_platform_admin(request.user)
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/platform/organisation_list.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, organisation_id=None):
-    _require_platform_admin(request, organisation_id or "new")
+    queries.require_platform_admin(request.user, "accounts.organisation", str(organisation_id or "new"))
     organisation = (
         queries.get_organisation_for_user(request.user, organisation_id)
         if organisation_id
@@ -49,16 +41,13 @@ def organisation_edit(request, organisation_id=None):
 
 @require_http_methods(["GET", "POST"])
 def municipality_list(request):
-    _require_platform_admin(request)
+    municipalities = queries.municipalities_for_platform_admin(request.user)
     form = MunicipalityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.do_save_platform_record(actor=request.user, record=form.instance)
         messages.success(request, _("The municipality has been added."))
         return redirect("accounts:platform_municipalities")
-    municipalities = Municipality.objects.select_related("country").annotate(
-        organisation_count=Count("organisations")
-    )
-    page = Paginator(municipalities.order_by("country__name", "name"), 50).get_page(request.GET.get("page"))
+    page = Paginator(municipalities, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/platform/municipality_list.html", {"page": page, "form": form})
 
 

@@ -16,10 +16,7 @@ from strom.core.access import refuse
 
 @require_http_methods(["GET"])
 def my_organisations(request):
-    access = get_access(request.user)
-    organisations = queries.organisations_visible_to(request.user).filter(
-        pk__in=[seat.organisation_id for seat in access.seats]
-    )
+    organisations = queries.own_organisations(request.user)
     return render(request, "accounts/my_organisations.html", {"organisations": organisations})
 
 

@@ -1,7 +1,10 @@
 """Background work shared by every app. Tasks are idempotent or harmless to repeat."""
 
+from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
-from huey.contrib.djhuey import task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, task
 
 
 @task(retries=5, retry_delay=60)
@@ -9,3 +12,10 @@ def send_email(to: str, subject: str, body: str) -> None:
     """Send one e-mail; if the mail server is down the task is retried, and the work that asked for it
     has already been saved (security.md 30)."""
     send_mail(subject, body, None, [to], fail_silently=False)
+
+
+@db_periodic_task(crontab(hour="3", minute="15"))
+def clear_expired_sessions() -> int:
+    """Remove sessions past their expiry every night: they hold nothing useful and should not pile up."""
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

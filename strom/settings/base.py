@@ -128,7 +128,6 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["password", "username"]
-AXES_IPWARE_PROXY_COUNT = env_int("STROM_PROXY_COUNT", 0)
 
 STROM_INVITATION_DAYS = env_int("STROM_INVITATION_DAYS", 7)
 STROM_API_TOKEN_MAX_DAYS = env_int("STROM_API_TOKEN_MAX_DAYS", 365)
@@ -179,6 +178,7 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a hanging mail server must not hold a worker thread
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Strom <no-reply@localhost>")
 STROM_BASE_URL = env_str("STROM_BASE_URL", "http://127.0.0.1:8000")
 
