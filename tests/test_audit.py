@@ -524,3 +524,18 @@ def test_it_shows_readable_labels_on_the_audit_page(world, signed_in):
     log_event(actor=world[Role.COORDINATOR], action="accounts.membership.ended", organisation=world.municipal)
     page = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit")).content.decode()
     assert "Membership ended" in page
+
+
+def test_it_checks_the_chain_every_night_and_records_a_break(db, caplog):
+    from strom.core.tasks import check_audit_chain
+
+    log_events(3)
+    assert check_audit_chain.call_local() is True
+    assert not AuditEvent.objects.filter(action="audit.chain.broken").exists()
+
+    tamper(("UPDATE core_auditevent SET action = %s WHERE seq = %s", ["test.forged", 2]))
+    assert check_audit_chain.call_local() is False
+    alarm = AuditEvent.objects.get(action="audit.chain.broken")
+    assert alarm.severity == "high"
+    assert alarm.details == {"first_bad_event": 2}
+    assert "Audit trail broken at event 2" in caplog.text

@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "accounts.user.deactivated": _("Account deactivated"),
     "accounts.user.reactivated": _("Account reactivated"),
     "accounts.user.registered": _("Account created from an invitation"),
+    "audit.chain.broken": _("The audit trail's hash chain is broken"),
     "auth.api_token.created": _("API token created"),
     "auth.api_token.revoked": _("API token revoked"),
     "auth.lockout": _("Username locked after failed sign-ins"),

@@ -10,7 +10,7 @@ from strom.core.models import AuditEvent
 
 # Platform administrators see how the platform is run (sign-ins, accounts, organisations, tokens,
 # refused access), never the work done inside an organisation.
-PLATFORM_ACTION_PREFIXES = ("auth.", "accounts.", "access.")
+PLATFORM_ACTION_PREFIXES = ("auth.", "accounts.", "access.", "audit.")
 
 
 AUDIT_LIST_FIELDS = (

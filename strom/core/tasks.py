@@ -1,10 +1,14 @@
 """Background work shared by every app. Tasks are idempotent or harmless to repeat."""
 
+import logging
+
 from django.contrib.sessions.models import Session
 from django.core.mail import send_mail
 from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, task
+
+logger = logging.getLogger(__name__)
 
 
 @task(retries=5, retry_delay=60)
@@ -19,3 +23,22 @@ def clear_expired_sessions() -> int:
     """Remove sessions past their expiry every night: they hold nothing useful and should not pile up."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+@db_periodic_task(crontab(hour="4", minute="0"))
+def check_audit_chain() -> bool:
+    """Every night, walk the audit chain. A break is written to the error log (with the event number
+    only) and into the trail itself as a high-severity event, where administrators see it."""
+    from strom.core.audit import Severity, log_event, verify_stored_chain
+
+    problem, _count = verify_stored_chain()
+    if problem is None:
+        return True
+    logger.error("Audit trail broken at event %s: %s", problem.seq, problem.reason)
+    log_event(
+        actor=None,
+        action="audit.chain.broken",
+        severity=Severity.HIGH,
+        details={"first_bad_event": problem.seq},
+    )
+    return False
