@@ -60,7 +60,9 @@ def test_it_refuses_a_wrong_second_factor_code_in_the_page(page, world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_has_no_serious_accessibility_problems_on_any_signed_in_page(page, world):
+def test_it_has_no_serious_accessibility_problems_on_any_signed_in_page(page, world, live_server):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     coordinator = world[Role.COORDINATOR]
     sign_in(page, coordinator)
     for path in [
@@ -76,6 +78,9 @@ def test_it_has_no_serious_accessibility_problems_on_any_signed_in_page(page, wo
         _axe_clean(page)
     page.goto(f"/accounts/organisations/{world.municipal.pk}/members/")
     save_screenshot(page, "members")
+    elsewhere = [url for url in requested if not url.startswith(live_server.url)]
+    assert elsewhere == [], "a page asked another site for something"
+    assert any(url.endswith("htmx.min.js") for url in requested)
 
 
 @pytest.mark.django_db(transaction=True)
