@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from strom.accounts.roles import Perm, permissions_for
+from strom.accounts.roles import permissions_for
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,6 @@ class Access:
     def countries_with(self, perm: str) -> set[str]:
         return {seat.country_code for seat in self.seats if perm in permissions_for(seat.role)}
 
-    @property
-    def roles(self) -> set[str]:
-        return {seat.role for seat in self.seats}
-
-    @property
-    def is_platform_admin(self) -> bool:
-        return self.has_perm(Perm.MANAGE_PLATFORM)
 
 
 NO_ACCESS = Access(user_id=None, seats=())
