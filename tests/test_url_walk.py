@@ -14,6 +14,7 @@ from strom.accounts.actions import do_create_api_token, do_invite
 from strom.accounts.models import ApiToken, Invitation, Membership, User
 from strom.accounts.roles import Role
 from strom.core.access import PUBLIC, access_level
+from strom.directory.models import Location, Service
 
 # Pages that must work before the second factor: signing in, the second-factor steps, and pages for
 # people who are not signed in at all. Adding a name here is a security decision.
@@ -30,6 +31,7 @@ REACHABLE_WITHOUT_SECOND_FACTOR = {
     "accounts:open_invitation",
     "accounts:accept_invitation",
     "healthz",
+    "help:public_help",
 }
 
 SAMPLE = {"uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "slug": "sample", "path": "sample"}
@@ -135,13 +137,32 @@ def _objects_of_the_home_organisation(world):
         language="en",
     )
     token, _secret = do_create_api_token(actor=world[Role.COORDINATOR], name="coordinator's", days=5)
+    shelter = Service.objects.create(
+        organisation=world.ngo, municipality=world.ngo.municipality, name="Shelter"
+    )
+    shelter.locations.add(
+        Location.objects.create(
+            organisation=world.ngo,
+            municipality=world.ngo.municipality,
+            name="Shelter house",
+            address_1=CANARY_ADDRESS,
+            is_confidential=True,
+        )
+    )
     return {
+        "service_id": shelter.pk,
         "organisation_id": world.municipal.pk,
         "membership_id": Membership.objects.get(user=world[Role.ANALYST]).pk,
         "invitation_id": invitation.pk,
         "token_id": token.pk,
         "user_id": world[Role.COORDINATOR].pk,
     }
+
+
+CANARY_ADDRESS = "Canary lane 7 (never shown to outsiders)"
+# Pages another organisation's member may read: the service map is shared across municipalities, but
+# what is confidential in it never reaches them.
+READABLE_BY_OUTSIDERS = {"directory:service_detail"}
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -170,6 +191,10 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         client = outsider_api if path.startswith("/api/") else outsider
         response = getattr(client, method)(path)
         answered.append(name)
+        assert CANARY_ADDRESS not in response.content.decode()
+        if name in READABLE_BY_OUTSIDERS and method == "get":
+            assert response.status_code == 200, name
+            continue
         assert response.status_code in (404, 405), (
             f"{method.upper()} {path} ({name}) -> {response.status_code}"
         )

@@ -35,9 +35,15 @@ class Access:
     def organisations_with(self, perm: str) -> set[str]:
         return {seat.organisation_id for seat in self.seats if perm in permissions_for(seat.role)}
 
+    def municipalities_with(self, perm: str) -> set[str]:
+        return {
+            seat.municipality_id
+            for seat in self.seats
+            if seat.municipality_id and perm in permissions_for(seat.role)
+        }
+
     def countries_with(self, perm: str) -> set[str]:
         return {seat.country_code for seat in self.seats if perm in permissions_for(seat.role)}
-
 
 
 NO_ACCESS = Access(user_id=None, seats=())

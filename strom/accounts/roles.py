@@ -30,7 +30,11 @@ class Perm(models.TextChoices):
     EDIT_CASES = "edit_cases", _("Create and edit case records")
     RECEIVE_REFERRALS = "receive_referrals", _("Receive and answer referrals")
     # Shared work of the municipality
-    EDIT_DIRECTORY = "edit_directory", _("Edit the service directory")
+    EDIT_DIRECTORY = "edit_directory", _("Edit the organisation's services in the directory")
+    MANAGE_MUNICIPAL_DIRECTORY = (
+        "manage_municipal_directory",
+        _("Edit every service of the municipality and see its confidential addresses"),
+    )
     EDIT_PATHWAYS = "edit_pathways", _("Edit the local referral mechanism")
     RUN_TRAINING = "run_training", _("Run training sessions")
     VIEW_STATISTICS = "view_statistics", _("See anonymised statistics")
@@ -51,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.EDIT_CASES,
             Perm.RECEIVE_REFERRALS,
             Perm.EDIT_DIRECTORY,
+            Perm.MANAGE_MUNICIPAL_DIRECTORY,
             Perm.EDIT_PATHWAYS,
             Perm.VIEW_STATISTICS,
         }

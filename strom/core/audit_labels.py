@@ -32,6 +32,10 @@ ACTION_LABELS = {
     "auth.sign_in.second_factor_failed": _("Wrong second-factor code"),
     "auth.signed_out": _("Signed out"),
     "auth.signed_out_everywhere": _("Signed out on every device"),
+    "directory.capacity.updated": _("Free places updated"),
+    "directory.service.confirmed": _("Service listing confirmed as up to date"),
+    "directory.service.created": _("Service added to the directory"),
+    "directory.service.updated": _("Service changed"),
     "platform.demo_loaded": _("Demo data loaded"),
 }
 

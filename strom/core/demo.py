@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from strom.accounts import otp
 from strom.accounts.models import Country, Membership, Municipality, Organisation, User
 from strom.accounts.roles import Role
+from strom.directory.demo import load_directory_demo
 
 Kind = Organisation.Kind
 
@@ -187,4 +188,5 @@ def load_demo() -> bool:
         changed |= created
     for persona in PERSONAS:
         changed |= _ensure_persona(persona, organisations[persona.organisation])
+    changed |= load_directory_demo(organisations, municipalities)
     return changed

@@ -50,6 +50,30 @@ ROLE_INTROS = {
 def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
     perms = access.perms_in(organisation_id)
     tasks = []
+    if Perm.MANAGE_MUNICIPAL_DIRECTORY in perms:
+        tasks.append(
+            Task(
+                _("Map the services of your municipality"),
+                _("Who offers what, where, in which languages, and with how many free places."),
+                reverse("directory:service_list"),
+            )
+        )
+    elif Perm.EDIT_DIRECTORY in perms:
+        tasks.append(
+            Task(
+                _("Keep your services up to date"),
+                _("Your listing and your free places, so that others can refer people to you."),
+                reverse("directory:service_list"),
+            )
+        )
+    elif Perm.READ_CASES in perms:
+        tasks.append(
+            Task(
+                _("Find a service"),
+                _("Filter by need, language, age group and free places."),
+                reverse("directory:service_list"),
+            )
+        )
     if Perm.INVITE_MEMBERS in perms:
         tasks.append(
             Task(
@@ -118,6 +142,8 @@ class NavItem:
 
 def navigation_for(access: Access) -> list[NavItem]:
     items = [NavItem(_("Home"), reverse("core:home"), "core:home")]
+    if access.seats:
+        items.append(NavItem(_("Services"), reverse("directory:service_list"), "directory:service_list"))
     if any(Perm.VIEW_ORGANISATION in access.perms_in(s.organisation_id) for s in access.seats):
         items.append(
             NavItem(_("Organisations"), reverse("accounts:my_organisations"), "accounts:my_organisations")

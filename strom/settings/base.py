@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "strom.core",
     "strom.accounts",
+    "strom.directory",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,8 @@ LOGGING = {
 }
 
 STROM_DEMO_ENABLED = False
+# Where the quick-exit button of the public help page goes: a harmless, common page.
+STROM_QUICK_EXIT_URL = env_str("STROM_QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
 STROM_AUDIT_PAGE_SIZE = 50
 
 # axes.W006 asks to lock by IP address too. Strom locks per username (security.md 2) on purpose:

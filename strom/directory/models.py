@@ -1,0 +1,196 @@
+"""The service map: who offers what, where, in which languages, with what capacity.
+
+The tables follow the core of Open Referral HSDS 3.0 (service, location, service_at_location,
+address, phone, schedule, language, service_area, cost_option, contact), folded where Strom needs
+no separate row, plus what matters for victims of trafficking: needs met, who is served, 24/7
+availability, emergency response time, capacity, whether help is unconditional, and whether a
+location is confidential (shelters). An HSDS organization is a Strom Organisation: one table.
+"""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from strom.accounts.models import Municipality, Organisation
+
+
+class NeedTerm(models.Model):
+    """One need of the versioned need taxonomy (strom/directory/data/need_taxonomy.json)."""
+
+    code = models.SlugField(max_length=50, primary_key=True)
+    taxonomy_version = models.CharField(max_length=20)
+    position = models.PositiveSmallIntegerField()
+    names = models.JSONField(default=dict)  # {"en": ..., "et": ..., ...}
+    definitions = models.JSONField(default=dict)
+    basis = models.JSONField(default=list)
+    urgent = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.names.get(get_language() or "en") or self.names.get("en", self.code)
+
+    @property
+    def definition(self) -> str:
+        return self.definitions.get(get_language() or "en") or self.definitions.get("en", "")
+
+
+class Location(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="locations")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="locations")
+    name = models.CharField(_("name"), max_length=200)
+    address_1 = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("town or city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    is_confidential = models.BooleanField(
+        _("confidential address"),
+        default=False,
+        help_text=_(
+            "For shelters: the address is shown only to the providing organisation and to the "
+            "municipality's coordinators, never on public pages, maps or exports."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
+                name="location_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__gte=-180, longitude__lte=180)
+                | models.Q(longitude__isnull=True),
+                name="location_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Service(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="services")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="services",
+        help_text=_("The municipality whose directory lists the service."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_helpline = models.BooleanField(_("helpline"), default=False)
+
+    needs = models.ManyToManyField(NeedTerm, related_name="services", verbose_name=_("needs met"))
+    serves_adults = models.BooleanField(_("adults"), default=True)
+    serves_children = models.BooleanField(_("children"), default=False)
+    serves_unaccompanied_children = models.BooleanField(_("unaccompanied children"), default=False)
+    serves_women = models.BooleanField(_("women"), default=True)
+    serves_men = models.BooleanField(_("men"), default=True)
+    serves_other_genders = models.BooleanField(_("people of other genders"), default=True)
+
+    available_24_7 = models.BooleanField(_("available 24 hours, 7 days"), default=False)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    emergency_response_hours = models.PositiveSmallIntegerField(
+        _("emergency response (hours)"),
+        null=True,
+        blank=True,
+        help_text=_("How many hours it takes at most to help in an emergency."),
+    )
+    capacity_total = models.PositiveIntegerField(_("places in all"), null=True, blank=True)
+    capacity_free = models.PositiveIntegerField(_("free places"), null=True, blank=True)
+    capacity_updated_at = models.DateTimeField(_("free places last updated"), null=True, blank=True)
+    is_unconditional = models.BooleanField(
+        _("unconditional"),
+        default=True,
+        help_text=_("Help does not depend on cooperating with the police or in criminal proceedings."),
+    )
+    is_free = models.BooleanField(_("free for the person"), default=True)
+    referral_contact = models.CharField(
+        _("referral contact"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Function, phone or e-mail to call when referring someone: never a private person's data."
+        ),
+    )
+    locations = models.ManyToManyField(Location, related_name="services", blank=True)
+
+    last_verified_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    verification_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="service_municipality_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity_free__isnull=True)
+                | models.Q(capacity_total__isnull=True)
+                | models.Q(capacity_free__lte=models.F("capacity_total")),
+                name="service_free_places_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceLanguage(models.Model):
+    """HSDS language: a language the service is offered in (ISO 639-1 code)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="languages")
+    code = models.CharField(_("language"), max_length=8)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "code"], name="service_language_once"),
+        ]
+
+    def __str__(self):
+        return self.code

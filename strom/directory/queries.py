@@ -1,0 +1,259 @@
+"""Reads for the service map. Edits and confidential addresses are guarded here; the list itself is
+open to every member, because knowing who offers what is the point of the map."""
+
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from strom.accounts.access import get_access
+from strom.core.access import refuse
+from strom.directory import permissions as can
+from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
+
+AGE_GROUP_FIELDS = {
+    "adult": "serves_adults",
+    "child": "serves_children",
+    "unaccompanied_child": "serves_unaccompanied_children",
+}
+GENDER_FIELDS = {"woman": "serves_women", "man": "serves_men", "other": "serves_other_genders"}
+
+
+def _with_details(services: QuerySet[Service]) -> QuerySet[Service]:
+    return services.select_related("organisation", "municipality").prefetch_related(
+        "needs", "languages", Prefetch("locations", queryset=Location.objects.order_by("name"))
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    need: str = ""
+    language: str = ""
+    municipality: str = ""
+    age_group: str = ""
+    available_24_7: bool = False
+    unconditional: bool = False
+    free_capacity: bool = False
+    text: str = ""
+
+
+def services_visible_to(user, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
+    access = get_access(user)
+    if not can.can_view_directory(access):
+        return Service.objects.none()
+    services = Service.objects.filter(status=Service.Status.ACTIVE)
+    return _with_details(apply_filter(services, directory_filter or DirectoryFilter()))
+
+
+def apply_filter(services: QuerySet[Service], f: DirectoryFilter) -> QuerySet[Service]:
+    if f.need:
+        services = services.filter(
+            Exists(Service.needs.through.objects.filter(service_id=OuterRef("pk"), needterm_id=f.need))
+        )
+    if f.language:
+        services = services.filter(
+            Exists(ServiceLanguage.objects.filter(service_id=OuterRef("pk"), code=f.language))
+        )
+    if f.municipality:
+        services = services.filter(municipality_id=f.municipality)
+    if f.age_group in AGE_GROUP_FIELDS:
+        services = services.filter(**{AGE_GROUP_FIELDS[f.age_group]: True})
+    if f.available_24_7:
+        services = services.filter(available_24_7=True)
+    if f.unconditional:
+        services = services.filter(is_unconditional=True)
+    if f.free_capacity:
+        services = services.filter(capacity_free__gt=0)
+    if f.text:
+        services = services.filter(
+            Q(name__icontains=f.text)
+            | Q(description__icontains=f.text)
+            | Q(organisation__name__icontains=f.text)
+        )
+    return services
+
+
+def get_service_for_user(user, service_id, *, for_write: bool = False) -> Service:
+    access = get_access(user)
+    service = (
+        _with_details(Service.objects.filter(pk=service_id)).first()
+        if can.can_view_directory(access)
+        else None
+    )
+    allowed = service is not None and (
+        can.can_edit_service(access, service)
+        if for_write
+        else service.status == Service.Status.ACTIVE or can.can_edit_service(access, service)
+    )
+    if not allowed:
+        raise refuse(actor=user, object_type="directory.service", object_id=service_id)
+    return service
+
+
+def visible_locations(access, service) -> list[Location]:
+    """The service's locations this person may see; confidential addresses only for those allowed."""
+    return [location for location in service.locations.all() if can.can_see_confidential(access, location)]
+
+
+def needs() -> QuerySet[NeedTerm]:
+    return NeedTerm.objects.all()
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+CANDIDATES = 200  # ranked in the database first, then scored in Python: the work stays bounded
+
+
+@dataclass
+class Match:
+    service: Service
+    score: float
+    needs_met: list[str] = field(default_factory=list)
+    needs_missing: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    language_fit: bool | None = None
+    free_places: int | None = None
+    unconditional: bool = False
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine), good to a few metres at these scales."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+def _bounding_box(near: tuple[float, float], radius_km: float) -> Q:
+    lat, lon = near
+    dlat = radius_km / 111.0
+    dlon = radius_km / max(1e-6, 111.0 * math.cos(math.radians(lat)))
+    return Q(
+        locations__is_confidential=False,
+        locations__latitude__gte=lat - dlat,
+        locations__latitude__lte=lat + dlat,
+        locations__longitude__gte=lon - dlon,
+        locations__longitude__lte=lon + dlon,
+    )
+
+
+def match_services(
+    needs: list[str],
+    *,
+    language: str = "",
+    age_group: str = "",
+    gender: str = "",
+    near: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    municipality=None,
+    limit: int = 20,
+) -> list[Match]:
+    """Services that meet at least one of the needs, best first, each with the reasons for its place.
+
+    Ranking: more needs met first; then the person's language; then free places; then unconditional
+    help; then distance. The query count does not depend on the number of services.
+    """
+    wanted = list(dict.fromkeys(needs))
+    services = Service.objects.filter(status=Service.Status.ACTIVE, needs__code__in=wanted)
+    if municipality is not None:
+        services = services.filter(municipality=municipality)
+    if age_group in AGE_GROUP_FIELDS:
+        services = services.filter(**{AGE_GROUP_FIELDS[age_group]: True})
+    if gender in GENDER_FIELDS:
+        services = services.filter(**{GENDER_FIELDS[gender]: True})
+    if near is not None and radius_km:
+        services = services.filter(pk__in=Service.objects.filter(_bounding_box(near, radius_km)).values("pk"))
+    language_exists = Exists(ServiceLanguage.objects.filter(service_id=OuterRef("pk"), code=language or "-"))
+    candidates = (
+        services.annotate(needs_met_count=Count("needs", distinct=True), speaks=language_exists)
+        .order_by("-needs_met_count", "-speaks", "-capacity_free", "-is_unconditional", "name")
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("needs", queryset=NeedTerm.objects.only("code")),
+            Prefetch("locations", queryset=Location.objects.filter(is_confidential=False)),
+        )[:CANDIDATES]
+    )
+    matches = [_score(service, wanted, language, near) for service in candidates]
+    if near is not None and radius_km:
+        matches = [m for m in matches if m.distance_km is not None and m.distance_km <= radius_km]
+    matches.sort(
+        key=lambda m: (-m.score, m.distance_km if m.distance_km is not None else math.inf, m.service.name)
+    )
+    return matches[:limit]
+
+
+def _score(service: Service, wanted: list[str], language: str, near) -> Match:
+    offered = {need.code for need in service.needs.all()}
+    met = [code for code in wanted if code in offered]
+    distances = [
+        distance_km(near, (float(loc.latitude), float(loc.longitude)))
+        for loc in service.locations.all()
+        if near is not None and loc.latitude is not None and loc.longitude is not None
+    ]
+    distance = min(distances) if distances else None
+    speaks = bool(getattr(service, "speaks", False)) if language else None
+    score = 10.0 * len(met) / max(1, len(wanted))
+    score += 3.0 if speaks else 0.0
+    score += 2.0 if (service.capacity_free or 0) > 0 else 0.0
+    score += 1.0 if service.is_unconditional else 0.0
+    if distance is not None:
+        score += max(0.0, 1.0 - distance / 100.0)
+    return Match(
+        service=service,
+        score=round(score, 3),
+        needs_met=met,
+        needs_missing=[code for code in wanted if code not in offered],
+        distance_km=round(distance, 1) if distance is not None else None,
+        language_fit=speaks,
+        free_places=service.capacity_free,
+        unconditional=service.is_unconditional,
+    )
+
+
+# --- What a person may list services for --------------------------------------------------------
+
+
+def editable_organisations(user):
+    """Organisations whose services the person may list: their own with the directory permission, and
+    for a municipality's coordinators every active organisation of that country."""
+    from strom.accounts.models import Organisation
+    from strom.accounts.roles import Perm
+
+    access = get_access(user)
+    own = Q(pk__in=access.organisations_with(Perm.EDIT_DIRECTORY))
+    managed = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+    if managed:
+        countries = {seat.country_code for seat in access.seats if seat.municipality_id in managed}
+        own |= Q(country_id__in=countries)
+    return Organisation.objects.filter(own, is_active=True).order_by("name")
+
+
+def editable_municipalities(user):
+    from strom.accounts.models import Municipality
+    from strom.accounts.roles import Perm
+
+    access = get_access(user)
+    own_org_municipalities = {
+        seat.municipality_id
+        for seat in access.seats
+        if seat.organisation_id in access.organisations_with(Perm.EDIT_DIRECTORY)
+    }
+    ids = (own_org_municipalities | access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)) - {None}
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def municipalities_with_services():
+    from strom.accounts.models import Municipality
+
+    return Municipality.objects.filter(services__status=Service.Status.ACTIVE).distinct().order_by("name")
+
+
+def public_services(municipality) -> QuerySet[Service]:
+    """What the public page shows: active services of the municipality. Confidential locations are
+    removed by the caller through public_locations()."""
+    return _with_details(
+        Service.objects.filter(municipality=municipality, status=Service.Status.ACTIVE)
+    ).order_by("-is_helpline", "name")
+
+
+def public_locations(service) -> list[Location]:
+    return [location for location in service.locations.all() if not location.is_confidential]

@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from strom.accounts.access import get_access
+from strom.accounts.models import Municipality
+from strom.core.access import public_view, refuse
+from strom.directory import actions, queries
+from strom.directory import permissions as can
+from strom.directory.forms import CapacityForm, FilterForm, LocationForm, ServiceForm
+from strom.directory.languages import language_name
+from strom.directory.models import Service
+
+PAGE_SIZE = 25
+
+
+@require_http_methods(["GET"])
+def service_list(request):
+    form = FilterForm(request.GET or None, municipalities=queries.municipalities_with_services())
+    services = queries.services_visible_to(request.user, form.to_filter())
+    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    access = get_access(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(service, queries.visible_locations(access, service)) for service in page],
+        "extra_query": query.urlencode(),
+        "can_add": queries.editable_organisations(request.user).exists(),
+    }
+    template = "directory/service_list.html#results" if request.htmx else "directory/service_list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET"])
+def service_detail(request, service_id):
+    service = queries.get_service_for_user(request.user, service_id)
+    access = get_access(request.user)
+    context = {
+        "service": service,
+        "locations": queries.visible_locations(access, service),
+        "hidden_locations": len(service.locations.all()) - len(queries.visible_locations(access, service)),
+        "languages": [language_name(lang.code) for lang in service.languages.all()],
+        "can_edit": can.can_edit_service(access, service),
+        "capacity_form": CapacityForm(service=service, initial={"capacity_free": service.capacity_free}),
+    }
+    return render(request, "directory/service_detail.html", context)
+
+
+def _service_forms(request, service):
+    access = get_access(request.user)
+    first_location = None if service._state.adding else service.locations.first()
+    service_form = ServiceForm(
+        request.POST or None,
+        instance=service,
+        organisations=queries.editable_organisations(request.user),
+        municipalities=queries.editable_municipalities(request.user),
+        access=access,
+    )
+    location_form = LocationForm(request.POST or None, instance=first_location, prefix="location")
+    return service_form, location_form
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit(request, service_id=None):
+    if service_id is None:
+        if not queries.editable_organisations(request.user).exists():
+            raise refuse(actor=request.user, object_type="directory.service", object_id="new")
+        service = Service()
+    else:
+        service = queries.get_service_for_user(request.user, service_id, for_write=True)
+    service_form, location_form = _service_forms(request, service)
+    if request.method == "POST" and service_form.is_valid() and location_form.is_valid():
+        saved = actions.do_save_service(
+            actor=request.user,
+            service=service_form.instance,
+            needs=service_form.cleaned_data["needs"],
+            languages=service_form.cleaned_data["languages"],
+            location=location_form.instance if location_form.has_location() else None,
+        )
+        messages.success(request, _("The service has been saved."))
+        return redirect("directory:service_detail", service_id=saved.pk)
+    context = {"form": service_form, "location_form": location_form, "service": service}
+    return render(request, "directory/service_form.html", context)
+
+
+@require_POST
+def update_capacity(request, service_id):
+    service = queries.get_service_for_user(request.user, service_id, for_write=True)
+    form = CapacityForm(request.POST, service=service)
+    if form.is_valid():
+        service = actions.do_update_capacity(
+            actor=request.user, service=service, free=form.cleaned_data["capacity_free"]
+        )
+        form = CapacityForm(service=service, initial={"capacity_free": service.capacity_free})
+        saved = True
+    else:
+        saved = False
+    if request.htmx:
+        context = {"service": service, "capacity_form": form, "can_edit": True, "saved": saved}
+        return render(request, "directory/service_detail.html#capacity", context)
+    if saved:
+        messages.success(request, _("The free places have been updated."))
+    else:
+        messages.error(request, " ".join(form.errors.get("capacity_free", [])))
+    return redirect("directory:service_detail", service_id=service.pk)
+
+
+@require_POST
+def confirm_listing(request, service_id):
+    service = queries.get_service_for_user(request.user, service_id, for_write=True)
+    actions.do_confirm_listing(actor=request.user, service=service)
+    messages.success(request, _("Thank you: the listing is confirmed as up to date."))
+    return redirect("directory:service_detail", service_id=service.pk)
+
+
+@public_view
+@require_http_methods(["GET"])
+def public_help(request, municipality_id):
+    municipality = get_object_or_404(Municipality, pk=municipality_id)
+    services = [
+        (service, queries.public_locations(service)) for service in queries.public_services(municipality)
+    ]
+    context = {
+        "municipality": municipality,
+        "helplines": [row for row in services if row[0].is_helpline],
+        "services": [row for row in services if not row[0].is_helpline],
+        "quick_exit_url": settings.STROM_QUICK_EXIT_URL,
+    }
+    return render(request, "directory/public_help.html", context)
