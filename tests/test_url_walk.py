@@ -34,7 +34,14 @@ REACHABLE_WITHOUT_SECOND_FACTOR = {
     "help:public_help",
 }
 
-SAMPLE = {"uuid": str(uuid.uuid4()), "int": "1", "str": "sample", "slug": "sample", "path": "sample"}
+SAMPLE = {
+    "uuid": str(uuid.uuid4()),
+    "uuidstr": str(uuid.uuid4()),
+    "int": "1",
+    "str": "sample",
+    "slug": "sample",
+    "path": "sample",
+}
 
 
 def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
@@ -140,16 +147,16 @@ def _objects_of_the_home_organisation(world):
     shelter = Service.objects.create(
         organisation=world.ngo, municipality=world.ngo.municipality, name="Shelter"
     )
-    shelter.locations.add(
-        Location.objects.create(
-            organisation=world.ngo,
-            municipality=world.ngo.municipality,
-            name="Shelter house",
-            address_1=CANARY_ADDRESS,
-            is_confidential=True,
-        )
+    house = Location.objects.create(
+        organisation=world.ngo,
+        municipality=world.ngo.municipality,
+        name="Shelter house",
+        address_1=CANARY_ADDRESS,
+        is_confidential=True,
     )
+    shelter.locations.add(house)
     return {
+        "location_id": house.pk,
         "service_id": shelter.pk,
         "organisation_id": world.municipal.pk,
         "membership_id": Membership.objects.get(user=world[Role.ANALYST]).pk,
@@ -162,7 +169,9 @@ def _objects_of_the_home_organisation(world):
 CANARY_ADDRESS = "Canary lane 7 (never shown to outsiders)"
 # Pages another organisation's member may read: the service map is shared across municipalities, but
 # what is confidential in it never reaches them.
-READABLE_BY_OUTSIDERS = {"directory:service_detail"}
+# (django-ninja names one URL pattern after the last operation on its path: GET on service_update's
+# path is service_detail. PUT is tested in tests/test_directory_api.py.)
+READABLE_BY_OUTSIDERS = {"directory:service_detail", "api-v1:service_detail", "api-v1:service_update"}
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

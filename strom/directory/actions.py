@@ -78,3 +78,28 @@ def do_confirm_listing(*, actor, service: Service) -> Service:
     service.refresh_from_db()
     log_event(actor=actor, action="directory.service.confirmed", obj=service)
     return service
+
+
+@transaction.atomic
+def do_save_location(*, actor, location: Location, service: Service | None = None) -> Location:
+    """Create or change a location of an organisation; optionally attach it to one of its services."""
+    access = get_access(actor)
+    if not location._state.adding:
+        stored = Location.objects.select_for_update().get(pk=location.pk)
+        _require(can.can_edit_for(access, stored.organisation_id, stored.municipality_id))
+    _require(can.can_edit_for(access, location.organisation_id, location.municipality_id))
+    if service is not None:
+        same_organisation = service.organisation_id == location.organisation_id
+        _require(same_organisation and can.can_edit_service(access, service))
+    created = location._state.adding
+    location.full_clean()
+    location.save()
+    if service is not None:
+        service.locations.add(location)
+    log_event(
+        actor=actor,
+        action="directory.location.created" if created else "directory.location.updated",
+        obj=location,
+        details={"confidential": location.is_confidential},
+    )
+    return location

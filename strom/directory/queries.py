@@ -257,3 +257,29 @@ def public_services(municipality) -> QuerySet[Service]:
 
 def public_locations(service) -> list[Location]:
     return [location for location in service.locations.all() if not location.is_confidential]
+
+
+def locations_visible_to(user) -> QuerySet[Location]:
+    """Locations a person may see: every non-confidential one, and confidential ones of their own
+    organisations or of municipalities they coordinate."""
+    from strom.accounts.roles import Perm
+
+    access = get_access(user)
+    if not can.can_view_directory(access):
+        return Location.objects.none()
+    own = [seat.organisation_id for seat in access.seats]
+    managed = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+    return Location.objects.filter(
+        Q(is_confidential=False) | Q(organisation_id__in=own) | Q(municipality_id__in=managed)
+    ).select_related("organisation", "municipality")
+
+
+def get_location_for_user(user, location_id, *, for_write: bool = False) -> Location:
+    access = get_access(user)
+    location = locations_visible_to(user).filter(pk=location_id).first()
+    allowed = location is not None and (
+        not for_write or can.can_edit_for(access, location.organisation_id, location.municipality_id)
+    )
+    if not allowed:
+        raise refuse(actor=user, object_type="directory.location", object_id=location_id)
+    return location

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from strom.api.v1.accounts import router as accounts_router
 from strom.api.v1.auth import PersonalTokenAuth
+from strom.api.v1.directory import router as directory_router
 
 
 def _signed_in_only(view):
@@ -35,3 +36,4 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", accounts_router)
+api.add_router("/", directory_router)

@@ -1,0 +1,338 @@
+"""The service directory over the API: the same queries, predicates and actions as the pages."""
+
+from decimal import Decimal
+from typing import Literal
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from strom.accounts.access import get_access
+from strom.accounts.models import Municipality, Organisation
+from strom.core.access import refuse
+from strom.directory import actions, queries
+from strom.directory import permissions as can
+from strom.directory.languages import is_known
+from strom.directory.models import Location, NeedTerm, Service
+
+router = Router(tags=["directory"])
+
+
+class LocationOut(Schema):
+    id: UUID
+    organisation: UUID
+    municipality: UUID
+    name: str
+    address_1: str
+    postal_code: str
+    city: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    is_confidential: bool
+
+
+class ServiceOut(Schema):
+    id: UUID
+    organisation: UUID
+    organisation_name: str
+    municipality: UUID
+    name: str
+    description: str
+    status: str
+    phone: str
+    email: str
+    url: str
+    is_helpline: bool
+    needs: list[str]
+    languages: list[str]
+    serves_adults: bool
+    serves_children: bool
+    serves_unaccompanied_children: bool
+    serves_women: bool
+    serves_men: bool
+    serves_other_genders: bool
+    available_24_7: bool
+    hours: str
+    emergency_response_hours: int | None
+    capacity_total: int | None
+    capacity_free: int | None
+    capacity_updated_at: str | None
+    is_unconditional: bool
+    is_free: bool
+    referral_contact: str
+    last_verified_at: str
+    locations: list[LocationOut]
+
+
+class ServiceIn(Schema):
+    organisation: UUID
+    municipality: UUID
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    status: Literal["active", "inactive"] = "active"
+    phone: str = Field("", max_length=40)
+    email: str = ""
+    url: str = ""
+    is_helpline: bool = False
+    needs: list[str] = Field(min_length=1)
+    languages: list[str] = []
+    serves_adults: bool = True
+    serves_children: bool = False
+    serves_unaccompanied_children: bool = False
+    serves_women: bool = True
+    serves_men: bool = True
+    serves_other_genders: bool = True
+    available_24_7: bool = False
+    hours: str = Field("", max_length=200)
+    emergency_response_hours: int | None = Field(None, ge=0, le=10000)
+    capacity_total: int | None = Field(None, ge=0)
+    capacity_free: int | None = Field(None, ge=0)
+    is_unconditional: bool = True
+    is_free: bool = True
+    referral_contact: str = Field("", max_length=200)
+
+
+class LocationIn(Schema):
+    organisation: UUID
+    municipality: UUID
+    name: str = Field(min_length=1, max_length=200)
+    address_1: str = Field("", max_length=200)
+    postal_code: str = Field("", max_length=20)
+    city: str = Field("", max_length=100)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    is_confidential: bool = False
+    service: UUID | None = None
+
+
+class MatchOut(Schema):
+    service: ServiceOut
+    score: float
+    needs_met: list[str]
+    needs_missing: list[str]
+    distance_km: float | None
+    language_fit: bool | None
+    free_places: int | None
+    unconditional: bool
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _location_out(location: Location) -> LocationOut:
+    return LocationOut(
+        id=location.pk,
+        organisation=location.organisation_id,
+        municipality=location.municipality_id,
+        name=location.name,
+        address_1=location.address_1,
+        postal_code=location.postal_code,
+        city=location.city,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        is_confidential=location.is_confidential,
+    )
+
+
+def _service_out(service: Service, access) -> ServiceOut:
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return ServiceOut(
+        id=service.pk,
+        organisation=service.organisation_id,
+        organisation_name=service.organisation.name,
+        municipality=service.municipality_id,
+        needs=[need.code for need in service.needs.all()],
+        languages=[language.code for language in service.languages.all()],
+        capacity_updated_at=iso(service.capacity_updated_at),
+        last_verified_at=iso(service.last_verified_at),
+        locations=[_location_out(loc) for loc in queries.visible_locations(access, service)],
+        **{
+            name: getattr(service, name)
+            for name in ServiceOut.model_fields
+            if name
+            not in {
+                "id",
+                "organisation",
+                "organisation_name",
+                "municipality",
+                "needs",
+                "languages",
+                "capacity_updated_at",
+                "last_verified_at",
+                "locations",
+            }
+        },
+    )
+
+
+class MatchQuery(Schema):
+    needs: list[str] = Field(..., min_length=1, description="Need codes from the need taxonomy.")
+    language: str = ""
+    age_group: Literal["", "adult", "child", "unaccompanied_child"] = ""
+    gender: Literal["", "woman", "man", "other"] = ""
+    lat: float | None = Field(None, ge=-90, le=90)
+    lon: float | None = Field(None, ge=-180, le=180)
+    radius_km: float | None = Field(None, gt=0, le=2000)
+    municipality: UUID | None = None
+    limit: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/services/match", response={200: list[MatchOut], 400: ErrorOut}, summary="Services ranked for needs"
+)
+def match(request: HttpRequest, query: Query[MatchQuery]):
+    unknown = set(query.needs) - set(NeedTerm.objects.values_list("code", flat=True))
+    if unknown:
+        raise HttpError(400, f"Unknown need codes: {', '.join(sorted(unknown))}.")
+    if (query.lat is None) != (query.lon is None):
+        raise HttpError(400, "Give both lat and lon, or neither.")
+    access = get_access(request.auth)
+    if not can.can_view_directory(access):
+        return []
+    matches = queries.match_services(
+        query.needs,
+        language=query.language,
+        age_group=query.age_group,
+        gender=query.gender,
+        near=(query.lat, query.lon) if query.lat is not None else None,
+        radius_km=query.radius_km,
+        municipality=query.municipality,
+        limit=query.limit,
+    )
+    services = {
+        s.pk: s
+        for s in queries.services_visible_to(request.auth).filter(pk__in=[m.service.pk for m in matches])
+    }
+    return [
+        MatchOut(
+            service=_service_out(services[m.service.pk], access),
+            score=m.score,
+            needs_met=m.needs_met,
+            needs_missing=m.needs_missing,
+            distance_km=m.distance_km,
+            language_fit=m.language_fit,
+            free_places=m.free_places,
+            unconditional=m.unconditional,
+        )
+        for m in matches
+        if m.service.pk in services
+    ]
+
+
+@router.get("/services", response=list[ServiceOut], summary="Services in the directory")
+@paginate(LimitOffsetPagination)
+def service_list(request: HttpRequest, need: str = "", language: str = "", municipality: UUID | None = None):
+    access = get_access(request.auth)
+    directory_filter = queries.DirectoryFilter(
+        need=need, language=language, municipality=str(municipality) if municipality else ""
+    )
+    return [
+        _service_out(s, access)
+        for s in queries.services_visible_to(request.auth, directory_filter).order_by("name")
+    ]
+
+
+@router.get("/services/{uuid:service_id}", response={200: ServiceOut, 404: ErrorOut}, summary="One service")
+def service_detail(request: HttpRequest, service_id: UUID):
+    service = queries.get_service_for_user(request.auth, service_id)
+    return _service_out(service, get_access(request.auth))
+
+
+def _apply(service: Service, payload: ServiceIn, user) -> Service:
+    data = payload.dict()
+    needs = list(NeedTerm.objects.filter(code__in=data.pop("needs")))
+    if len(needs) != len(set(payload.needs)):
+        raise HttpError(400, "Unknown need codes.")
+    languages = data.pop("languages")
+    if not all(is_known(code) for code in languages):
+        raise HttpError(400, "Unknown language codes.")
+    organisation = Organisation.objects.filter(pk=data.pop("organisation"), is_active=True).first()
+    municipality = Municipality.objects.filter(pk=data.pop("municipality")).first()
+    if organisation is None or municipality is None:
+        raise HttpError(400, "Unknown organisation or municipality.")
+    if not can.can_edit_for(get_access(user), organisation.pk, municipality.pk):
+        raise refuse(actor=user, object_type="directory.service", object_id="new")
+    for name, value in data.items():
+        setattr(service, name, value)
+    service.organisation, service.municipality = organisation, municipality
+    try:
+        return actions.do_save_service(
+            actor=user, service=service, needs=needs, languages=languages, location=None
+        )
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from error
+    except PermissionDenied as error:
+        raise refuse(actor=user, object_type="directory.service", object_id=service.pk) from error
+
+
+@router.post("/services", response={201: ServiceOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a service")
+def service_create(request: HttpRequest, payload: ServiceIn):
+    service = _apply(Service(), payload, request.auth)
+    return 201, _service_out(queries.get_service_for_user(request.auth, service.pk), get_access(request.auth))
+
+
+@router.put(
+    "/services/{uuid:service_id}",
+    response={200: ServiceOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Change a service",
+)
+def service_update(request: HttpRequest, service_id: UUID, payload: ServiceIn):
+    service = queries.get_service_for_user(request.auth, service_id, for_write=True)
+    _apply(service, payload, request.auth)
+    return _service_out(queries.get_service_for_user(request.auth, service_id), get_access(request.auth))
+
+
+@router.get("/locations", response=list[LocationOut], summary="Locations visible to the user")
+@paginate(LimitOffsetPagination)
+def location_list(request: HttpRequest):
+    return [_location_out(loc) for loc in queries.locations_visible_to(request.auth).order_by("name")]
+
+
+@router.get(
+    "/locations/{uuid:location_id}", response={200: LocationOut, 404: ErrorOut}, summary="One location"
+)
+def location_detail(request: HttpRequest, location_id: UUID):
+    return _location_out(queries.get_location_for_user(request.auth, location_id))
+
+
+def _save_location(request, location: Location, payload: LocationIn):
+    data = payload.dict()
+    service_id = data.pop("service")
+    organisation = Organisation.objects.filter(pk=data.pop("organisation"), is_active=True).first()
+    municipality = Municipality.objects.filter(pk=data.pop("municipality")).first()
+    if organisation is None or municipality is None:
+        raise HttpError(400, "Unknown organisation or municipality.")
+    service = queries.get_service_for_user(request.auth, service_id, for_write=True) if service_id else None
+    for name, value in data.items():
+        setattr(location, name, value)
+    location.organisation, location.municipality = organisation, municipality
+    try:
+        return actions.do_save_location(actor=request.auth, location=location, service=service)
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from error
+    except PermissionDenied as error:
+        raise refuse(actor=request.auth, object_type="directory.location", object_id=location.pk) from error
+
+
+@router.post(
+    "/locations", response={201: LocationOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a location"
+)
+def location_create(request: HttpRequest, payload: LocationIn):
+    return 201, _location_out(_save_location(request, Location(), payload))
+
+
+@router.put(
+    "/locations/{uuid:location_id}",
+    response={200: LocationOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Change a location",
+)
+def location_update(request: HttpRequest, location_id: UUID, payload: LocationIn):
+    location = queries.get_location_for_user(request.auth, location_id, for_write=True)
+    return _location_out(_save_location(request, location, payload))
