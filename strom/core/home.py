@@ -58,6 +58,13 @@ def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
                 reverse("directory:service_list"),
             )
         )
+        tasks.append(
+            Task(
+                _("See the gaps"),
+                _("Needs with no provider, a single provider, or none for children or in a language."),
+                reverse("directory:gap_analysis"),
+            )
+        )
     elif Perm.EDIT_DIRECTORY in perms:
         tasks.append(
             Task(

@@ -283,3 +283,36 @@ def get_location_for_user(user, location_id, *, for_write: bool = False) -> Loca
     if not allowed:
         raise refuse(actor=user, object_type="directory.location", object_id=location_id)
     return location
+
+
+def gap_facts(municipality) -> list:
+    """The facts gap analysis needs about the active services listed in a municipality (3 queries)."""
+    from strom.directory.gaps import ServiceFacts
+
+    services = (
+        Service.objects.filter(municipality=municipality, status=Service.Status.ACTIVE)
+        .select_related("organisation")
+        .prefetch_related(Prefetch("needs", queryset=NeedTerm.objects.only("code")), "languages")
+    )
+    return [
+        ServiceFacts(
+            organisation=service.organisation.name,
+            needs=frozenset(need.code for need in service.needs.all()),
+            unconditional=service.is_unconditional,
+            children=service.serves_children or service.serves_unaccompanied_children,
+            languages=frozenset(language.code for language in service.languages.all()),
+        )
+        for service in services
+    ]
+
+
+def gap_municipalities(user):
+    """Municipalities whose gaps the person may look at: those of their organisations, or of their
+    country for national coordinators."""
+    from strom.accounts.models import Municipality
+    from strom.accounts.roles import Perm
+
+    access = get_access(user)
+    own = {seat.municipality_id for seat in access.seats} - {None}
+    countries = access.countries_with(Perm.VIEW_NATIONAL_STATISTICS)
+    return Municipality.objects.filter(Q(pk__in=own) | Q(country_id__in=countries)).order_by("name")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strom.directory import views
+from strom.directory import views, views_gaps
 
 app_name = "directory"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
     path("services/<uuid:service_id>/capacity/", views.update_capacity, name="update_capacity"),
     path("services/<uuid:service_id>/confirm/", views.confirm_listing, name="confirm_listing"),
+    path("gaps/", views_gaps.gap_analysis, name="gap_analysis"),
+    path("gaps.csv", views_gaps.gap_analysis_csv, name="gap_analysis_csv"),
+    path("gaps.xlsx", views_gaps.gap_analysis_xlsx, name="gap_analysis_xlsx"),
 ]
 
 public_urlpatterns = [

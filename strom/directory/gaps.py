@@ -1,0 +1,75 @@
+"""Gap analysis: for each need of the taxonomy, who provides it in a municipality, and what is missing.
+
+Pure: it takes plain facts about services and returns the matrix, so that the rules are tested with
+hand-built tables and the page, CSV and XLSX all show the same result.
+"""
+
+from dataclasses import dataclass, field
+
+NONE = "none"  # no provider at all
+SINGLE = "single"  # one provider only: fragile, one absence breaks the chain
+NO_UNCONDITIONAL = "no_unconditional"  # every provider asks for cooperation with the authorities
+NO_CHILDREN = "no_children"  # nobody serves children
+NO_LANGUAGE = "no_language"  # nobody in the chosen language
+OVERLAP = "overlap"  # many providers: worth coordinating who does what
+
+OVERLAP_FROM = 3
+SEVERITY = {NONE: 3, SINGLE: 2, NO_UNCONDITIONAL: 2, NO_CHILDREN: 1, NO_LANGUAGE: 1, OVERLAP: 0}
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    organisation: str
+    needs: frozenset[str]
+    unconditional: bool = True
+    children: bool = False
+    languages: frozenset[str] = frozenset()
+
+
+@dataclass
+class NeedRow:
+    need: str
+    services_by_organisation: dict[str, int] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def severity(self) -> int:
+        return max((SEVERITY[flag] for flag in self.flags), default=0)
+
+
+@dataclass
+class GapMatrix:
+    organisations: list[str]
+    rows: list[NeedRow]
+
+    def flagged(self, flag: str) -> list[str]:
+        return [row.need for row in self.rows if flag in row.flags]
+
+
+def gap_matrix(needs: list[str], services: list[ServiceFacts], language: str = "") -> GapMatrix:
+    rows = []
+    for need in needs:
+        meeting = [s for s in services if need in s.needs]
+        counts: dict[str, int] = {}
+        for service in meeting:
+            counts[service.organisation] = counts.get(service.organisation, 0) + 1
+        rows.append(NeedRow(need, dict(sorted(counts.items())), _flags(meeting, counts, language)))
+    organisations = sorted({s.organisation for s in services})
+    return GapMatrix(organisations, rows)
+
+
+def _flags(meeting: list[ServiceFacts], counts: dict[str, int], language: str) -> list[str]:
+    if not meeting:
+        return [NONE]
+    flags = []
+    if len(counts) == 1:
+        flags.append(SINGLE)
+    if not any(s.unconditional for s in meeting):
+        flags.append(NO_UNCONDITIONAL)
+    if not any(s.children for s in meeting):
+        flags.append(NO_CHILDREN)
+    if language and not any(language in s.languages for s in meeting):
+        flags.append(NO_LANGUAGE)
+    if len(counts) >= OVERLAP_FROM:
+        flags.append(OVERLAP)
+    return flags

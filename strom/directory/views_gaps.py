@@ -1,0 +1,123 @@
+"""Gap analysis page and its CSV and XLSX downloads."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from strom.core.access import refuse
+from strom.directory import gaps, queries
+from strom.directory.languages import is_known, language_choices, language_name
+
+FLAG_LABELS = {
+    gaps.NONE: gettext_lazy("No provider"),
+    gaps.SINGLE: gettext_lazy("Only one provider"),
+    gaps.NO_UNCONDITIONAL: gettext_lazy("No unconditional provider"),
+    gaps.NO_CHILDREN: gettext_lazy("Nobody serves children"),
+    gaps.NO_LANGUAGE: gettext_lazy("Nobody in the chosen language"),
+    gaps.OVERLAP: gettext_lazy("Many providers: agree who does what"),
+}
+
+
+def _analysis(request):
+    municipalities = queries.gap_municipalities(request.user)
+    chosen = request.GET.get("municipality") or (str(municipalities[0].pk) if municipalities else "")
+    municipality = next((m for m in municipalities if str(m.pk) == chosen), None)
+    if municipality is None:
+        raise refuse(actor=request.user, object_type="accounts.municipality", object_id=chosen or "none")
+    language = request.GET.get("language", "")
+    language = language if is_known(language) else ""
+    needs = list(queries.needs())
+    matrix = gaps.gap_matrix([n.code for n in needs], queries.gap_facts(municipality), language)
+    names = {n.code: n.name for n in needs}
+    return municipalities, municipality, language, matrix, names
+
+
+@require_http_methods(["GET"])
+def gap_analysis(request):
+    municipalities, municipality, language, matrix, names = _analysis(request)
+    rows = [
+        {
+            "need": names[row.need],
+            "cells": [row.services_by_organisation.get(org, 0) for org in matrix.organisations],
+            "flags": [FLAG_LABELS[flag] for flag in row.flags],
+            "severity": row.severity,
+        }
+        for row in matrix.rows
+    ]
+    context = {
+        "municipalities": municipalities,
+        "municipality": municipality,
+        "language": language,
+        "language_label": language_name(language) if language else "",
+        "organisations": matrix.organisations,
+        "rows": rows,
+        "summary": {label: [names[n] for n in matrix.flagged(flag)] for flag, label in FLAG_LABELS.items()},
+        "query": request.GET.urlencode(),
+    }
+    context["language_choices"] = language_choices()
+    return render(request, "directory/gap_analysis.html", context)
+
+
+def _safe(cell):
+    """Spreadsheets run a cell that starts with = + - or @ as a formula: names never should."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell
+
+
+def _table(request) -> tuple[str, list[list]]:
+    _municipalities, municipality, _language, matrix, names = _analysis(request)
+    header = [_("Need"), *matrix.organisations, _("Gaps")]
+    body = [
+        [
+            names[row.need],
+            *[row.services_by_organisation.get(org, 0) for org in matrix.organisations],
+            "; ".join(str(FLAG_LABELS[flag]) for flag in row.flags),
+        ]
+        for row in matrix.rows
+    ]
+    return slugify(municipality.name) or "municipality", [
+        [_safe(cell) for cell in row] for row in [header, *body]
+    ]
+
+
+@require_http_methods(["GET"])
+def gap_analysis_csv(request):
+    name, table = _table(request)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gaps-{name}.csv"'
+    return response
+
+
+@require_http_methods(["GET"])
+def gap_analysis_xlsx(request):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    name, table = _table(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Gaps")[:31]
+    for row in table:
+        sheet.append([cell if isinstance(cell, int) else str(cell) for cell in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="gaps-{name}.xlsx"'
+    return response
