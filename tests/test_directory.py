@@ -27,6 +27,7 @@ def make_service(organisation, needs_codes=(), languages=(), **fields):
     )
     service.needs.set(NeedTerm.objects.filter(code__in=needs_codes))
     ServiceLanguage.objects.bulk_create([ServiceLanguage(service=service, code=code) for code in languages])
+    service.refresh_codes()
     return service
 
 

@@ -28,6 +28,7 @@ def directory(world):
     )
     shelter.needs.set(NeedTerm.objects.filter(code__in=["accommodation", "interpretation"]))
     ServiceLanguage.objects.create(service=shelter, code="uk")
+    shelter.refresh_codes()
     shelter.locations.add(
         Location.objects.create(
             organisation=world.ngo,

@@ -35,6 +35,7 @@ def do_save_service(
     ServiceLanguage.objects.filter(service=service).exclude(code__in=languages).delete()
     for code in languages:
         ServiceLanguage.objects.get_or_create(service=service, code=code)
+    service.refresh_codes()
     if location is not None:
         location.organisation = service.organisation
         location.municipality = service.municipality

@@ -175,6 +175,7 @@ def load_directory_demo(organisations: dict, municipalities: dict) -> bool:
         if created:
             service.needs.set([needs[code] for code in need_codes if code in needs])
             ServiceLanguage.objects.bulk_create([ServiceLanguage(service=service, code=c) for c in languages])
+            service.refresh_codes()
         if location and created:
             loc_name, street, postal, city, lat, lon, confidential = location
             place, _ = Location.objects.get_or_create(

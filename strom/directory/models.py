@@ -83,6 +83,7 @@ class Location(models.Model):
         ordering = ["name"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_position")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
@@ -155,6 +156,13 @@ class Service(models.Model):
     )
     locations = models.ManyToManyField(Location, related_name="services", blank=True)
 
+    # The needs again as bits (bit n for the need at taxonomy position n) and the languages as
+    # space-framed codes (" lv ru "), so that matching ranks 20,000 services in one pass over this
+    # table instead of joining two others. Kept in step by refresh_codes(), which every write of needs
+    # or languages calls.
+    need_mask = models.PositiveBigIntegerField(default=0, editable=False)
+    language_codes = models.CharField(max_length=400, blank=True, default="", editable=False)
+
     last_verified_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
     verification_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,6 +186,28 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    def refresh_codes(self) -> None:
+        """Copy the current needs and languages into need_mask and language_codes, and save them."""
+        self.need_mask = need_mask(self.needs.values_list("position", flat=True))
+        self.language_codes = frame_codes(self.languages.values_list("code", flat=True))
+        Service.objects.filter(pk=self.pk).update(
+            need_mask=self.need_mask, language_codes=self.language_codes
+        )
+
+
+def need_mask(positions) -> int:
+    """Bit n set for the need at taxonomy position n."""
+    mask = 0
+    for position in positions:
+        mask |= 1 << position
+    return mask
+
+
+def frame_codes(codes) -> str:
+    """' a b ' for codes a and b: every code, framed by spaces, is found with contains=' a '."""
+    codes = sorted(set(codes))
+    return f" {' '.join(codes)} " if codes else ""
 
 
 class ServiceLanguage(models.Model):

@@ -4,7 +4,7 @@ open to every member, because knowing who offers what is the point of the map.""
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from strom.accounts.access import get_access
 from strom.core.access import refuse
@@ -101,7 +101,10 @@ def needs() -> QuerySet[NeedTerm]:
 
 # --- Matching -----------------------------------------------------------------------------------
 
-CANDIDATES = 200  # ranked in the database first, then scored in Python: the work stays bounded
+# Candidates ranked in the database, then scored in Python: the work stays bounded. Distance only
+# breaks ties and drops what lies outside the radius, so a search near a place takes more candidates.
+CANDIDATES_PER_RESULT = 2
+CANDIDATES_NEAR = 60
 
 
 @dataclass
@@ -128,11 +131,11 @@ def _bounding_box(near: tuple[float, float], radius_km: float) -> Q:
     dlat = radius_km / 111.0
     dlon = radius_km / max(1e-6, 111.0 * math.cos(math.radians(lat)))
     return Q(
-        locations__is_confidential=False,
-        locations__latitude__gte=lat - dlat,
-        locations__latitude__lte=lat + dlat,
-        locations__longitude__gte=lon - dlon,
-        locations__longitude__lte=lon + dlon,
+        is_confidential=False,
+        latitude__gte=lat - dlat,
+        latitude__lte=lat + dlat,
+        longitude__gte=lon - dlon,
+        longitude__lte=lon + dlon,
     )
 
 
@@ -150,10 +153,15 @@ def match_services(
     """Services that meet at least one of the needs, best first, each with the reasons for its place.
 
     Ranking: more needs met first; then the person's language; then free places; then unconditional
-    help; then distance. The query count does not depend on the number of services.
+    help; then distance. A narrow ranking query picks the candidates; three more fetch what the
+    reasons need. The query count does not depend on the number of services.
     """
     wanted = list(dict.fromkeys(needs))
-    services = Service.objects.filter(status=Service.Status.ACTIVE, needs__code__in=wanted)
+    positions = dict(NeedTerm.objects.filter(code__in=wanted).values_list("code", "position"))
+    bits = {code: 1 << positions[code] for code in wanted if code in positions}
+    services = Service.objects.annotate(wanted_bits=F("need_mask").bitand(sum(bits.values()))).filter(
+        wanted_bits__gt=0, status=Service.Status.ACTIVE
+    )
     if municipality is not None:
         services = services.filter(municipality=municipality)
     if age_group in AGE_GROUP_FIELDS:
@@ -161,18 +169,43 @@ def match_services(
     if gender in GENDER_FIELDS:
         services = services.filter(**{GENDER_FIELDS[gender]: True})
     if near is not None and radius_km:
-        services = services.filter(pk__in=Service.objects.filter(_bounding_box(near, radius_km)).values("pk"))
-    language_exists = Exists(ServiceLanguage.objects.filter(service_id=OuterRef("pk"), code=language or "-"))
-    candidates = (
-        services.annotate(needs_met_count=Count("needs", distinct=True), speaks=language_exists)
-        .order_by("-needs_met_count", "-speaks", "-capacity_free", "-is_unconditional", "name")
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch("needs", queryset=NeedTerm.objects.only("code")),
-            Prefetch("locations", queryset=Location.objects.filter(is_confidential=False)),
-        )[:CANDIDATES]
+        nearby = Location.objects.filter(_bounding_box(near, radius_km)).values("services")
+        services = services.filter(pk__in=nearby)
+    # (mask & bit) / bit is 1 when the need is met, 0 when not: plain integer arithmetic in every database.
+    met = sum((F("need_mask").bitand(bit) / Value(bit) for bit in bits.values()), Value(0))
+    speaks = Case(When(language_codes__contains=f" {language} ", then=1), default=0) if language else Value(0)
+    ranked = list(
+        services.annotate(met=met, speaks=speaks)
+        .order_by("-met", "-speaks", F("capacity_free").desc(nulls_last=True), "-is_unconditional", "name")
+        .values_list("pk", "speaks")[: CANDIDATES_NEAR if near is not None else CANDIDATES_PER_RESULT * limit]
     )
-    matches = [_score(service, wanted, language, near) for service in candidates]
+    ids = [pk for pk, _speaks in ranked]
+    by_id = (
+        Service.objects.select_related("organisation")
+        .only("name", "capacity_free", "is_unconditional", "organisation__name")
+        .in_bulk(ids)
+    )
+    offered: dict = {}
+    for service_id, code in Service.needs.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "needterm_id"
+    ):
+        offered.setdefault(service_id, set()).add(code)
+    places: dict = {}
+    if near is not None:
+        located = Location.objects.filter(services__in=ids, is_confidential=False, latitude__isnull=False)
+        for service_id, lat, lon in located.values_list("services", "latitude", "longitude"):
+            places.setdefault(service_id, []).append((float(lat), float(lon)))
+    matches = [
+        _score(
+            by_id[pk],
+            wanted,
+            offered.get(pk, set()),
+            bool(speaks_it) if language else None,
+            places.get(pk),
+            near,
+        )
+        for pk, speaks_it in ranked
+    ]
     if near is not None and radius_km:
         matches = [m for m in matches if m.distance_km is not None and m.distance_km <= radius_km]
     matches.sort(
@@ -181,16 +214,10 @@ def match_services(
     return matches[:limit]
 
 
-def _score(service: Service, wanted: list[str], language: str, near) -> Match:
-    offered = {need.code for need in service.needs.all()}
+def _score(service: Service, wanted, offered: set, speaks: bool | None, places, near) -> Match:
     met = [code for code in wanted if code in offered]
-    distances = [
-        distance_km(near, (float(loc.latitude), float(loc.longitude)))
-        for loc in service.locations.all()
-        if near is not None and loc.latitude is not None and loc.longitude is not None
-    ]
+    distances = [distance_km(near, place) for place in places or []] if near is not None else []
     distance = min(distances) if distances else None
-    speaks = bool(getattr(service, "speaks", False)) if language else None
     score = 10.0 * len(met) / max(1, len(wanted))
     score += 3.0 if speaks else 0.0
     score += 2.0 if (service.capacity_free or 0) > 0 else 0.0
