@@ -36,6 +36,9 @@ ACTION_LABELS = {
     "directory.service.confirmed": _("Service listing confirmed as up to date"),
     "directory.service.created": _("Service added to the directory"),
     "directory.service.updated": _("Service changed"),
+    "directory.service.reminder_sent": _("Reminder to confirm a listing sent"),
+    "directory.location.created": _("Location added"),
+    "directory.location.updated": _("Location changed"),
     "platform.demo_loaded": _("Demo data loaded"),
 }
 
