@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strom.directory import views, views_gaps
+from strom.directory import views, views_gaps, views_map
 
 app_name = "directory"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("gaps/", views_gaps.gap_analysis, name="gap_analysis"),
     path("gaps.csv", views_gaps.gap_analysis_csv, name="gap_analysis_csv"),
     path("gaps.xlsx", views_gaps.gap_analysis_xlsx, name="gap_analysis_xlsx"),
+    path("map/", views_map.service_map, name="service_map"),
+    path("map.json", views_map.service_map_data, name="service_map_data"),
 ]
 
 public_urlpatterns = [

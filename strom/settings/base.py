@@ -169,6 +169,15 @@ STROM_CSP = (
 )
 STROM_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
+# --- Map of the service directory ---------------------------------------------------------------
+# Every tile request tells the tile server which area a member is looking at, so there is no tile
+# server unless the operator names one: the markers are then drawn on a plain background. The value is
+# a Leaflet URL template such as https://tiles.example.org/{z}/{x}/{y}.png ({s} may open the host
+# name); SecurityHeadersMiddleware adds its origin, and only that, to the CSP's img-src.
+STROM_MAP_TILE_URL = env_str("STROM_MAP_TILE_URL", "")
+# The tile server's required credit, shown on the map as Leaflet shows it (HTML is allowed).
+STROM_MAP_ATTRIBUTION = env_str("STROM_MAP_ATTRIBUTION", "")
+
 # --- Field encryption (security.md 12): keys live outside the database -----------------------
 STROM_FIELD_KEYS = env_str("STROM_FIELD_KEYS")
 
