@@ -14,7 +14,7 @@ from strom.accounts.actions import do_create_api_token, do_invite
 from strom.accounts.models import ApiToken, Invitation, Membership, User
 from strom.accounts.roles import Role
 from strom.core.access import PUBLIC, access_level
-from strom.directory.models import Location, Service
+from strom.directory.models import DirectoryImport, Location, Service
 
 # Pages that must work before the second factor: signing in, the second-factor steps, and pages for
 # people who are not signed in at all. Adding a name here is a security decision.
@@ -155,7 +155,17 @@ def _objects_of_the_home_organisation(world):
         is_confidential=True,
     )
     shelter.locations.add(house)
+    upload = DirectoryImport.objects.create(
+        municipality=world.municipal.municipality,
+        created_by=world[Role.COORDINATOR],
+        file_name="directory.json",
+        kind="json",
+        payload=b"{}",
+        status=DirectoryImport.Status.CHECKED,
+    )
     return {
+        "organization_id": world.municipal.pk,
+        "import_id": upload.pk,
         "location_id": house.pk,
         "service_id": shelter.pk,
         "organisation_id": world.municipal.pk,
@@ -171,7 +181,12 @@ CANARY_ADDRESS = "Canary lane 7 (never shown to outsiders)"
 # what is confidential in it never reaches them.
 # (django-ninja names one URL pattern after the last operation on its path: GET on service_update's
 # path is service_detail. PUT is tested in tests/test_directory_api.py.)
-READABLE_BY_OUTSIDERS = {"directory:service_detail", "api-v1:service_detail", "api-v1:service_update"}
+READABLE_BY_OUTSIDERS = {
+    "directory:service_detail",
+    "api-v1:service_detail",
+    "api-v1:service_update",
+    "api-v1:service",  # the same service in HSDS form
+}
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -207,6 +222,7 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         assert response.status_code in (404, 405), (
             f"{method.upper()} {path} ({name}) -> {response.status_code}"
         )
+    assert DirectoryImport.objects.get().status == DirectoryImport.Status.CHECKED
     after = (
         list(Membership.objects.values_list("pk", "ended_at")),
         list(Invitation.objects.values_list("pk", "revoked_at")),

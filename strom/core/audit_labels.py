@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "directory.service.created": _("Service added to the directory"),
     "directory.service.updated": _("Service changed"),
     "directory.service.reminder_sent": _("Reminder to confirm a listing sent"),
+    "directory.import.applied": _("Directory imported from an HSDS file"),
     "directory.location.created": _("Location added"),
     "directory.location.updated": _("Location changed"),
     "platform.demo_loaded": _("Demo data loaded"),

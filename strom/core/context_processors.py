@@ -6,7 +6,9 @@ from strom.core.home import navigation_for
 
 def navigation(request):
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated and user.is_verified())
+    # An error page can be drawn before the second-factor middleware has wrapped the user.
+    verified = getattr(user, "is_verified", None)
+    signed_in = bool(user and user.is_authenticated and verified and verified())
     current = getattr(getattr(request, "resolver_match", None), "view_name", "")
     return {
         "nav_items": navigation_for(get_access(user)) if signed_in else [],

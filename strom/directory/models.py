@@ -224,3 +224,32 @@ class ServiceLanguage(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class DirectoryImport(models.Model):
+    """An uploaded HSDS file: checked first (a dry run), imported all or nothing by the worker."""
+
+    class Status(models.TextChoices):
+        INVALID = "invalid", _("Has problems")
+        CHECKED = "checked", _("Checked, ready to import")
+        QUEUED = "queued", _("Waiting for the worker")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    payload = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices)
+    problems = models.JSONField(default=list)
+    preview = models.JSONField(default=dict)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name

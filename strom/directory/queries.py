@@ -38,11 +38,16 @@ class DirectoryFilter:
 
 
 def services_visible_to(user, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
-    access = get_access(user)
-    if not can.can_view_directory(access):
+    """Active services, with what lists show prefetched."""
+    return _with_details(active_services_for(user, directory_filter))
+
+
+def active_services_for(user, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
+    """The same services without prefetching, for callers that prefetch their own way (exports)."""
+    if not can.can_view_directory(get_access(user)):
         return Service.objects.none()
     services = Service.objects.filter(status=Service.Status.ACTIVE)
-    return _with_details(apply_filter(services, directory_filter or DirectoryFilter()))
+    return apply_filter(services, directory_filter or DirectoryFilter())
 
 
 def apply_filter(services: QuerySet[Service], f: DirectoryFilter) -> QuerySet[Service]:

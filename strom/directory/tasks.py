@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, task
 
 from strom.accounts.models import Membership
 from strom.accounts.roles import ROLE_PERMISSIONS, Perm
@@ -69,3 +70,42 @@ def _remind(service_id) -> int:
         for email, (subject, body) in messages.items():
             transaction.on_commit(lambda e=email, s=subject, b=body: send_email(e, s, b))
     return len(messages)
+
+
+def progress_key(import_id) -> str:
+    return f"strom-directory-import-progress:{import_id}"
+
+
+@task()
+def run_directory_import(import_id: str) -> None:
+    """Apply a checked import. Progress goes to the worker's own store, not the database, because the
+    import is one transaction whose writes no one else sees until it commits."""
+    from django.core.exceptions import ValidationError
+
+    from strom.accounts.models import User
+    from strom.directory.actions import do_import_directory
+    from strom.directory.hsds import plan_import
+    from strom.directory.models import DirectoryImport
+
+    job = DirectoryImport.objects.select_related("municipality").get(pk=import_id)
+    if job.status != DirectoryImport.Status.QUEUED:
+        return  # already done: running twice changes nothing
+    actor = User.objects.get(pk=job.created_by_id)
+    plan = plan_import(bytes(job.payload), job.municipality, kind=job.kind)
+
+    def progress(done: int, total: int) -> None:
+        HUEY.put(progress_key(import_id), {"done": done, "total": total})
+
+    try:
+        summary = do_import_directory(
+            actor=actor, municipality=job.municipality, plan=plan, progress=progress
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages = getattr(error, "messages", None) or [_("You may not import into this municipality.")]
+        DirectoryImport.objects.filter(pk=job.pk).update(
+            status=DirectoryImport.Status.FAILED, problems=messages
+        )
+        return
+    DirectoryImport.objects.filter(pk=job.pk).update(
+        status=DirectoryImport.Status.DONE, summary=summary.audit_details()
+    )

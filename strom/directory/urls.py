@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strom.directory import views, views_gaps, views_map
+from strom.directory import views, views_gaps, views_hsds, views_map
 
 app_name = "directory"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("services/<uuid:service_id>/capacity/", views.update_capacity, name="update_capacity"),
     path("services/<uuid:service_id>/confirm/", views.confirm_listing, name="confirm_listing"),
     path("gaps/", views_gaps.gap_analysis, name="gap_analysis"),
+    path("hsds/export.json", views_hsds.export_json, name="export_json"),
+    path("hsds/export.zip", views_hsds.export_zip, name="export_zip"),
+    path("hsds/import/", views_hsds.import_start, name="import_start"),
+    path("hsds/import/<uuid:import_id>/", views_hsds.import_detail, name="import_detail"),
+    path("hsds/import/<uuid:import_id>/apply/", views_hsds.import_apply, name="import_apply"),
     path("gaps.csv", views_gaps.gap_analysis_csv, name="gap_analysis_csv"),
     path("gaps.xlsx", views_gaps.gap_analysis_xlsx, name="gap_analysis_xlsx"),
     path("map/", views_map.service_map, name="service_map"),

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from strom.accounts.access import get_access
 from strom.accounts.models import Municipality
+from strom.accounts.roles import Perm
 from strom.core.access import public_view, refuse
 from strom.directory import actions, queries
 from strom.directory import permissions as can
@@ -31,6 +32,7 @@ def service_list(request):
         "rows": [(service, queries.visible_locations(access, service)) for service in page],
         "extra_query": query.urlencode(),
         "can_add": queries.editable_organisations(request.user).exists(),
+        "can_import": bool(access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)),
     }
     template = "directory/service_list.html#results" if request.htmx else "directory/service_list.html"
     return render(request, template, context)

@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 from strom.api.v1.accounts import router as accounts_router
 from strom.api.v1.auth import PersonalTokenAuth
 from strom.api.v1.directory import router as directory_router
+from strom.api.v1.hsds import router as hsds_router
 
 
 def _signed_in_only(view):
@@ -37,3 +38,4 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", directory_router)
+api.add_router("/hsds", hsds_router)

@@ -1,0 +1,1423 @@
+"""Open Referral HSDS 3.0 for the service directory: export, validation, tabular packages and import.
+
+Export maps Strom's tables onto HSDS objects (an HSDS organization is a Strom Organisation). What HSDS
+has no field for (needs, who is served, capacity, unconditional help, a confidential address) travels
+as attributes with terms of two Strom taxonomies, so that an import restores it exactly. Confidential
+locations (shelters) leave only through a location_filter that allows them; the default never does.
+
+Import is a dry run first (plan_import reads, validates and matches, and writes nothing), then one
+transaction (apply_import). Ids from the file are kept where they are free; where another municipality
+already uses one, a stable id derived from it is used instead, so that importing the same file twice
+updates rather than duplicates.
+
+The schemas are the official ones, shipped in hsds_schema/ (CC BY-SA 4.0, see its README).
+"""
+
+import csv
+import io
+import json
+import math
+import uuid
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path, PurePosixPath
+
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from strom.accounts.models import Organisation
+from strom.core.audit import log_event
+from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
+from strom.directory.permissions import can_see_confidential
+from strom.directory.taxonomy import taxonomy as need_taxonomy
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
+COMPILED_URI = "urn:strom:hsds:compiled-service"
+# Never change this: taxonomy, term and child ids, and the ids of re-imported rows, are derived from it.
+NAMESPACE = uuid.UUID("812dc309-f61b-43d8-908f-40633eb503d8")
+
+NEEDS = "strom-needs"
+PROPERTIES = "strom-service-properties"
+PROPERTIES_VERSION = "2026.1"
+ALL_DAYS = "MO,TU,WE,TH,FR,SA,SU"
+
+LocationFilter = Callable[[Location], bool]
+
+
+def public_location(location: Location) -> bool:
+    """The default filter: a confidential address never leaves through an export."""
+    return not location.is_confidential
+
+
+def visible_with(access) -> LocationFilter:
+    """For an authorised export: confidential addresses only where can_see_confidential allows them."""
+    return lambda location: can_see_confidential(access, location)
+
+
+# --- Taxonomies ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Property:
+    """A Strom field that HSDS has no place for, carried as an attribute with a term and a value."""
+
+    code: str
+    field: str
+    kind: type
+    name: str
+    description: str
+    entity: str = "service"
+
+
+# Term names are data in English, like the need taxonomy's English names, not interface text.
+SERVICE_PROPERTIES = (
+    Property("helpline", "is_helpline", bool, "Helpline", "The service is a helpline."),
+    Property("available_24_7", "available_24_7", bool, "Available 24/7", "Open 24 hours, 7 days a week."),
+    Property(
+        "emergency_response_hours",
+        "emergency_response_hours",
+        int,
+        "Emergency response (hours)",
+        "How many hours it takes at most to help in an emergency; empty if not stated.",
+    ),
+    Property("capacity_total", "capacity_total", int, "Places in all", "Empty if not stated."),
+    Property("capacity_free", "capacity_free", int, "Free places", "Empty if not stated."),
+    Property(
+        "is_unconditional",
+        "is_unconditional",
+        bool,
+        "Unconditional",
+        "Help does not depend on cooperating with the police or in criminal proceedings.",
+    ),
+    Property("is_free", "is_free", bool, "Free for the person", "The person pays nothing."),
+    Property("serves_adults", "serves_adults", bool, "Serves adults", "Adults are served."),
+    Property("serves_children", "serves_children", bool, "Serves children", "Children are served."),
+    Property(
+        "serves_unaccompanied_children",
+        "serves_unaccompanied_children",
+        bool,
+        "Serves unaccompanied children",
+        "Unaccompanied children are served.",
+    ),
+    Property("serves_women", "serves_women", bool, "Serves women", "Women are served."),
+    Property("serves_men", "serves_men", bool, "Serves men", "Men are served."),
+    Property(
+        "serves_other_genders",
+        "serves_other_genders",
+        bool,
+        "Serves people of other genders",
+        "People of other genders are served.",
+    ),
+)
+LOCATION_PROPERTIES = (
+    Property(
+        "confidential_address",
+        "is_confidential",
+        bool,
+        "Confidential address",
+        "A shelter's address: shown only to the providing organisation and the municipality's "
+        "coordinators, never published.",
+        entity="location",
+    ),
+)
+PROPERTY_BY_CODE = {p.code: p for p in SERVICE_PROPERTIES + LOCATION_PROPERTIES}
+
+
+def _taxonomy_id(name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"taxonomy/{name}"))
+
+
+def _term_id(taxonomy_name: str, code: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"term/{taxonomy_name}/{code}"))
+
+
+def taxonomies() -> list[dict]:
+    """The two HSDS taxonomy objects: Strom's needs (versioned by the taxonomy file) and properties."""
+    needs = need_taxonomy()
+    return [
+        {
+            "id": _taxonomy_id(NEEDS),
+            "name": NEEDS,
+            "description": needs["description"]["en"],
+            "version": needs["version"],
+        },
+        {
+            "id": _taxonomy_id(PROPERTIES),
+            "name": PROPERTIES,
+            "description": "Properties of a Strom service or location that HSDS has no field for; "
+            "the attribute's value holds true, false or a whole number (empty: not stated).",
+            "version": PROPERTIES_VERSION,
+        },
+    ]
+
+
+def need_term(term: NeedTerm) -> dict:
+    return {
+        "id": _term_id(NEEDS, term.code),
+        "code": term.code,
+        "name": term.names.get("en") or term.code,
+        "description": term.definitions.get("en", ""),
+        "taxonomy": NEEDS,
+        "taxonomy_id": _taxonomy_id(NEEDS),
+        "language": "en",
+    }
+
+
+def property_term(prop: Property) -> dict:
+    return {
+        "id": _term_id(PROPERTIES, prop.code),
+        "code": prop.code,
+        "name": prop.name,
+        "description": prop.description,
+        "taxonomy": PROPERTIES,
+        "taxonomy_id": _taxonomy_id(PROPERTIES),
+        "language": "en",
+    }
+
+
+def taxonomy_terms() -> list[dict]:
+    """Every term of both taxonomies, each with its taxonomy (and so its version) as taxonomy_detail."""
+    details = {item["name"]: item for item in taxonomies()}
+    terms = [need_term(t) for t in NeedTerm.objects.all()]
+    terms += [property_term(p) for p in SERVICE_PROPERTIES + LOCATION_PROPERTIES]
+    return [{**term, "taxonomy_detail": details[term["taxonomy"]]} for term in terms]
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def with_hsds_details(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Everything an export reads, in a fixed number of queries whatever the number of services."""
+    locations = Location.objects.select_related("organisation", "municipality").order_by("name")
+    return services.select_related("organisation", "municipality").prefetch_related(
+        "needs", "languages", Prefetch("locations", queryset=locations)
+    )
+
+
+def organization_to_hsds(organisation: Organisation) -> dict:
+    return {"id": str(organisation.pk), "name": organisation.name, "description": ""}
+
+
+def _child(link: str, parent_id: str, kind: str, key: str = "", **values) -> dict:
+    """A nested object with an id derived from its parent's, so that exporting twice gives the same ids
+    and importing the export twice matches them."""
+    return {"id": str(uuid.uuid5(uuid.UUID(parent_id), f"{kind}/{key}")), link: parent_id, **values}
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _attribute(entity: str, link_id: str, term: dict, value: str | None = None) -> dict:
+    attribute = _child("link_id", link_id, "attribute", term["id"], link_entity=entity)
+    attribute.update(taxonomy_term_id=term["id"], taxonomy_term=term)
+    if value is not None:
+        attribute["value"] = value
+    return attribute
+
+
+def _service_attributes(service: Service) -> list[dict]:
+    sid = str(service.pk)
+    needs = [_attribute("service", sid, need_term(term)) for term in service.needs.all()]
+    return needs + [
+        _attribute("service", sid, property_term(p), _value(getattr(service, p.field)))
+        for p in SERVICE_PROPERTIES
+    ]
+
+
+def _schedules(service: Service) -> list[dict]:
+    sid = str(service.pk)
+    hours = {"description": service.hours} if service.hours else {}
+    if service.available_24_7:
+        around_the_clock = {"freq": "WEEKLY", "byday": ALL_DAYS, "opens_at": "00:00", "closes_at": "23:59"}
+        return [_child("service_id", sid, "schedule", **around_the_clock, **hours)]
+    return [_child("service_id", sid, "schedule", **hours)] if hours else []
+
+
+def _cost_option(service: Service) -> dict:
+    if service.is_free:
+        return _child("service_id", str(service.pk), "cost_option", option="Free of charge", amount=0)
+    return _child("service_id", str(service.pk), "cost_option", option="The person may have to pay")
+
+
+def location_to_hsds(location: Location) -> dict:
+    lid = str(location.pk)
+    obj = {
+        "id": lid,
+        "location_type": "physical",
+        "organization_id": str(location.organisation_id),
+        "name": location.name,
+        "attributes": [
+            _attribute("location", lid, property_term(p), _value(getattr(location, p.field)))
+            for p in LOCATION_PROPERTIES
+        ],
+    }
+    for axis in ("latitude", "longitude"):
+        if getattr(location, axis) is not None:
+            obj[axis] = float(getattr(location, axis))
+    if location.address_1 or location.city or location.postal_code:
+        # HSDS requires state_province; Baltic addresses have none, so it stays empty.
+        obj["addresses"] = [
+            _child(
+                "location_id",
+                lid,
+                "address",
+                address_1=location.address_1,
+                city=location.city,
+                state_province="",
+                postal_code=location.postal_code,
+                country=location.municipality.country_id,
+                address_type="physical",
+            )
+        ]
+    return obj
+
+
+def service_to_hsds(service: Service, *, location_filter: LocationFilter = public_location) -> dict:
+    """One fully nested HSDS service. Read it through with_hsds_details() to keep the query count flat."""
+    sid = str(service.pk)
+    child = _child
+    obj = {
+        "id": sid,
+        "organization_id": str(service.organisation_id),
+        "name": service.name,
+        "description": service.description,
+        "status": service.status,
+        "last_modified": service.updated_at.isoformat(),
+        "organization": organization_to_hsds(service.organisation),
+        "phones": [child("service_id", sid, "phone", number=service.phone)] if service.phone else [],
+        "schedules": _schedules(service),
+        "languages": [
+            child("service_id", sid, "language", lang.code, code=lang.code, name=_language_name(lang.code))
+            for lang in service.languages.all()
+        ],
+        "service_areas": [child("service_id", sid, "service_area", name=service.municipality.name)],
+        "cost_options": [_cost_option(service)],
+        "contacts": [child("service_id", sid, "contact", title=service.referral_contact)]
+        if service.referral_contact
+        else [],
+        "service_at_locations": [
+            child("service_id", sid, "service_at_location", str(loc.pk), location_id=str(loc.pk))
+            | {"location": location_to_hsds(loc)}
+            for loc in service.locations.all()
+            if location_filter(loc)
+        ],
+        "attributes": _service_attributes(service),
+    }
+    obj.update({key: value for key, value in (("url", service.url), ("email", service.email)) if value})
+    return obj
+
+
+def _language_name(code: str) -> str:
+    return LANG_INFO.get(code, {}).get("name", code)
+
+
+def export_services(services, *, location_filter: LocationFilter = public_location) -> list[dict]:
+    if isinstance(services, QuerySet):
+        services = with_hsds_details(services)
+    return [service_to_hsds(service, location_filter=location_filter) for service in services]
+
+
+def _organisations_of(services: Iterable[Service], location_filter: LocationFilter) -> list[Organisation]:
+    """The providers of the services and of their exported locations: an import needs them all."""
+    found = {}
+    for service in services:
+        found.setdefault(service.organisation_id, service.organisation)
+        for location in service.locations.all():
+            if location_filter(location):
+                found.setdefault(location.organisation_id, location.organisation)
+    return sorted(found.values(), key=lambda organisation: organisation.name)
+
+
+def export_directory(services, *, location_filter: LocationFilter = public_location) -> dict:
+    """A whole directory as one JSON document that plan_import reads back."""
+    if isinstance(services, QuerySet):
+        services = list(with_hsds_details(services))
+    return {
+        "organizations": [organization_to_hsds(o) for o in _organisations_of(services, location_filter)],
+        "services": export_services(services, location_filter=location_filter),
+        "taxonomies": taxonomies(),
+        "taxonomy_terms": taxonomy_terms(),
+    }
+
+
+# --- API pages ----------------------------------------------------------------------------------
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 100
+
+
+def _whole(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def hsds_page(items, *, page=1, per_page=DEFAULT_PER_PAGE, to_hsds: Callable = lambda item: item) -> dict:
+    """One page in the shape of the HSDS API (openapi.json, Page). Pages count from 1; per_page is kept
+    between 1 and MAX_PER_PAGE; an empty result has 0 pages and is both the first and the last."""
+    page = max(1, _whole(page, 1))
+    per_page = min(MAX_PER_PAGE, max(1, _whole(per_page, DEFAULT_PER_PAGE)))
+    total = items.count() if isinstance(items, QuerySet) else len(items)
+    total_pages = math.ceil(total / per_page)
+    start = (page - 1) * per_page
+    contents = [to_hsds(item) for item in items[start : start + per_page]] if start < total else []
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+# --- Validation ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something to fix before an import can go ahead. row counts from 1 (0: the whole file); for JSON
+    it is the position in the list of services (file "organizations": in that list) and field is a
+    path such as phones[0].number; for a tabular package, file is the CSV file, row counts the rows
+    after the header and field is the column."""
+
+    row: int
+    field: str
+    message: str
+    file: str = ""
+
+    @property
+    def where(self) -> str:
+        if not self.row:
+            return self.file or gettext("the file")
+        if self.file.endswith(".csv"):
+            return gettext("%(file)s, row %(row)d, column %(field)s") % vars(self)
+        place = gettext("row %(row)d, field %(field)s") % vars(self)
+        return f"{self.file}, {place}" if self.file else place
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@cache
+def _compiled_schema() -> dict:
+    return json.loads((SCHEMA_DIR / "compiled" / "service_with_definitions.json").read_text("utf-8"))
+
+
+@cache
+def _tabular_schema() -> dict:
+    return json.loads((SCHEMA_DIR / "compiled" / "tabular.json").read_text("utf-8"))
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    """A service validates against the compiled schema; any nested kind against its definition there."""
+    root = _compiled_schema()
+    if kind != "service" and kind not in root["definitions"]:
+        raise ValueError(f"HSDS has no object kind {kind!r}")
+    registry = Registry().with_resource(COMPILED_URI, Resource(contents=root, specification=DRAFT202012))
+    ref = COMPILED_URI if kind == "service" else f"{COMPILED_URI}#/definitions/{kind}"
+    return Draft202012Validator(
+        {"$ref": ref}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def validate(kind: str, obj, *, file: str = "") -> list[Problem]:
+    """Check one HSDS object (row 1) or a list of them (rows from 1) against the official schema."""
+    items = obj if isinstance(obj, list) else [obj]
+    validator = _validator(kind)
+    return [p for row, item in enumerate(items, 1) for p in _schema_problems(validator, item, row, file)]
+
+
+def _schema_problems(validator, instance, row: int, file: str) -> list[Problem]:
+    problems = []
+    for error in validator.iter_errors(instance):
+        path = list(error.absolute_path)
+        if error.validator == "required":  # point at the missing field, not at the object that lacks it
+            missing = [p for p in error.validator_value if f"{p!r} is a required" in error.message]
+            path += missing[:1]
+        problems.append(Problem(row, _json_path(path), _schema_message(error), file))
+    return problems
+
+
+def _json_path(parts) -> str:
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _schema_message(error) -> str:
+    kind, expected = error.validator, error.validator_value
+    if kind == "required":
+        return gettext("This is required.")
+    if kind == "type":
+        return {
+            "string": gettext("This must be text."),
+            "number": gettext("This must be a number."),
+            "integer": gettext("This must be a whole number."),
+            "boolean": gettext("This must be true or false."),
+            "array": gettext("This must be a list."),
+            "object": gettext("This must be an object with fields."),
+        }.get(expected, gettext("This has the wrong type."))
+    if kind == "enum":
+        return gettext("This must be one of: %(choices)s.") % {"choices": ", ".join(map(str, expected))}
+    if kind == "format":
+        return {
+            "uuid": gettext("This is not a valid id: HSDS ids are UUIDs."),
+            "email": gettext("This is not a valid e-mail address."),
+            "uri": gettext("This is not a valid web address."),
+            "date-time": gettext("This is not a valid date and time."),
+        }.get(expected, gettext("This is not in the expected format."))
+    return gettext("This does not follow the HSDS schema (%(detail)s).") % {"detail": error.message}
+
+
+# --- Tabular data package -----------------------------------------------------------------------
+
+TABLES = (
+    "organization",
+    "service",
+    "location",
+    "address",
+    "phone",
+    "schedule",
+    "language",
+    "service_area",
+    "service_at_location",
+    "cost_option",
+    "contact",
+    "attribute",
+    "taxonomy",
+    "taxonomy_term",
+)
+# Lists of a service that become their own CSV file, linked by service_id.
+SERVICE_LISTS = {
+    "phones": "phone",
+    "schedules": "schedule",
+    "languages": "language",
+    "service_areas": "service_area",
+    "cost_options": "cost_option",
+    "contacts": "contact",
+    "attributes": "attribute",
+}
+
+
+def table_file(table: str) -> str:
+    """The file name HSDS gives a table, e.g. services.csv (but service_at_location.csv)."""
+    return _tabular_schema()["properties"][table]["items"]["path"]
+
+
+@cache
+def _columns(table: str) -> dict[str, dict]:
+    """The CSV columns of a table: its scalar fields, in the schema's order."""
+    properties = _tabular_schema()["properties"][table]["items"]["properties"]
+    return {name: spec for name, spec in properties.items() if spec.get("type") != "array"}
+
+
+def _cell(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _csv_bytes(table: str, rows: Iterable[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = list(_columns(table))
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def _flatten(documents: list[dict], rows: dict[str, dict]) -> None:
+    """Spread nested services over the tables; rows are keyed by id, so shared locations appear once."""
+    for document in documents:
+        rows["service"][document["id"]] = document
+        for key, table in SERVICE_LISTS.items():
+            rows[table].update((item["id"], item) for item in document.get(key, []))
+        for link in document["service_at_locations"]:
+            rows["service_at_location"][link["id"]] = link
+            location = link["location"]
+            rows["location"][location["id"]] = location
+            rows["address"].update((item["id"], item) for item in location.get("addresses", []))
+            rows["attribute"].update((item["id"], item) for item in location.get("attributes", []))
+
+
+def tabular_package(
+    services, organisations=(), location_filter: LocationFilter = public_location
+) -> dict[str, bytes]:
+    """The HSDS tabular data package: one CSV per table (named as in compiled/tabular.json) and
+    datapackage.json. The organisations of the services and their locations are always included."""
+    if isinstance(services, QuerySet):
+        services = list(with_hsds_details(services))
+    rows: dict[str, dict] = {table: {} for table in TABLES}
+    for organisation in [*organisations, *_organisations_of(services, location_filter)]:
+        rows["organization"][str(organisation.pk)] = organization_to_hsds(organisation)
+    _flatten(export_services(services, location_filter=location_filter), rows)
+    rows["taxonomy"] = {item["id"]: item for item in taxonomies()}
+    rows["taxonomy_term"] = {item["id"]: item for item in taxonomy_terms()}
+    files = {table_file(table): _csv_bytes(table, rows[table].values()) for table in TABLES}
+    files["datapackage.json"] = json.dumps(datapackage(), indent=2).encode("utf-8")
+    return files
+
+
+# Frictionless knows these string formats; others (date-time on a string) it would reject.
+_PACKAGE_FORMATS = {"uuid", "email", "uri"}
+
+
+def datapackage() -> dict:
+    """The Frictionless data package descriptor for the tables Strom writes."""
+    resources = []
+    for table in TABLES:
+        required = set(_tabular_schema()["properties"][table]["items"].get("required", []))
+        fields = [
+            {"name": name, "type": spec["type"]}
+            | ({"format": spec["format"]} if spec.get("format") in _PACKAGE_FORMATS else {})
+            | ({"constraints": {"required": True}} if name in required else {})
+            for name, spec in _columns(table).items()
+        ]
+        resources.append(
+            {
+                "name": table,
+                "path": table_file(table),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": fields, "primaryKey": "id"},
+            }
+        )
+    return {
+        "name": "strom-service-directory",
+        "title": "Strom service directory (Open Referral HSDS 3.0)",
+        "profile": "tabular-data-package",
+        "resources": resources,
+    }
+
+
+def zip_package(files: dict[str, bytes]) -> bytes:
+    """The package as one zip. A fixed timestamp makes the same data give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2024, 5, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+# --- Import: reading ----------------------------------------------------------------------------
+
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip that unpacks to more is refused, not read
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str
+    row: int
+    path: str = ""
+
+
+class _Reader:
+    """Collects problems and remembers where each object of the input came from (file, row, path), so
+    that a problem found deep inside a service still names the row and field that must be fixed."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+        self._origins: dict[int, Origin] = {}
+        self._objects: list = []  # keeps registered objects alive, so that their id() stays theirs
+
+    def register(self, obj, file: str, row: int, path: str = "", depth: int = 0) -> None:
+        # HSDS nests a few levels deep; deeper input is nothing Strom reads, so it is not walked.
+        if depth > 12:
+            return
+        if isinstance(obj, list):
+            for index, item in enumerate(obj):
+                self.register(item, file, row, f"{path}[{index}]", depth + 1)
+        elif isinstance(obj, dict) and id(obj) not in self._origins:
+            self._origins[id(obj)] = Origin(file, row, path)
+            self._objects.append(obj)
+            for key, value in obj.items():
+                self.register(value, file, row, f"{path}.{key}" if path else key, depth + 1)
+
+    def knows(self, obj) -> bool:
+        return id(obj) in self._origins
+
+    def origin(self, obj) -> Origin:
+        return self._origins.get(id(obj), Origin("", 0))
+
+    def problem(self, obj, key: str, message: str) -> None:
+        self.problem_at(self.origin(obj), key, message)
+
+    def problem_at(self, origin: Origin, key: str, message: str) -> None:
+        self.problems.append(_problem_at(origin, key, message))
+
+    def whole(self, message: str, file: str = "") -> None:
+        self.problems.append(Problem(0, "", str(message), file))
+
+    def unique_problems(self) -> list[Problem]:
+        """One problem per place: the schema and Strom's own checks often see the same mistake."""
+        seen, unique = set(), []
+        for problem in self.problems:
+            if (problem.file, problem.row, problem.field) not in seen:
+                seen.add((problem.file, problem.row, problem.field))
+                unique.append(problem)
+        return sorted(unique, key=lambda p: (p.file, p.row))
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _read_json(payload, reader: _Reader) -> tuple[list, list]:
+    if isinstance(payload, bytes | bytearray | str):
+        try:
+            payload = json.loads(payload, parse_constant=_reject_constant)
+        except json.JSONDecodeError as error:
+            reader.whole(
+                gettext("The file is not valid JSON: the problem is at line %(line)d, column %(column)d.")
+                % {"line": error.lineno, "column": error.colno}
+            )
+            return [], []
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            reader.whole(gettext("The file is not valid JSON text."))
+            return [], []
+    if isinstance(payload, list):
+        services, organisations = payload, []
+    elif isinstance(payload, dict):
+        services = payload.get("services", payload.get("contents"))
+        organisations = payload.get("organizations") or []
+    else:
+        services = organisations = None
+    if not isinstance(services, list) or not isinstance(organisations, list):
+        reader.whole(gettext("The file must hold a list of HSDS services, or an object with one."))
+        return [], []
+    for row, obj in enumerate(services, 1):
+        reader.register(obj, "", row)
+        reader.problems += _schema_problems(_validator("service"), obj, row, "")
+    for row, obj in enumerate(organisations, 1):
+        reader.register(obj, "organizations", row)
+        reader.problems += _schema_problems(_validator("organization"), obj, row, "organizations")
+    return services, organisations
+
+
+def _unzip(data: bytes, reader: _Reader) -> dict[str, bytes]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+            if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
+                reader.whole(gettext("The zip archive is too large once unpacked (more than 50 MB)."))
+                return {}
+            return {PurePosixPath(info.filename).name: archive.read(info) for info in members}
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError):
+        reader.whole(gettext("The file is not a zip archive that can be read."))
+        return {}
+
+
+def _typed_row(record: dict, table: str, file: str, row: int, reader: _Reader) -> dict:
+    """A CSV row as the JSON the schema expects: numbers as numbers, and empty cells left out where an
+    empty string would be wrong (numbers, ids, e-mail addresses, codes from a list)."""
+    typed = {}
+    for name, spec in _columns(table).items():
+        cell = record.get(name)
+        if cell is None or (
+            cell == "" and (spec.get("type") != "string" or "format" in spec or "enum" in spec)
+        ):
+            continue
+        if spec.get("type") == "number":
+            try:
+                number = float(cell)
+            except ValueError:
+                number = math.nan
+            if not math.isfinite(number):
+                reader.problems.append(Problem(row, name, gettext("This must be a number."), file))
+                continue
+            cell = number
+        typed[name] = cell
+    return typed
+
+
+def _read_csv(table: str, content, reader: _Reader) -> list[dict]:
+    file = table_file(table)
+    try:
+        text = content.decode("utf-8-sig") if isinstance(content, bytes) else content.lstrip("\ufeff")
+        records = csv.DictReader(io.StringIO(text, newline=""))
+        records.fieldnames = [(name or "").strip() for name in records.fieldnames or []]
+        rows = []
+        for number, record in enumerate(records, 1):
+            row = _typed_row(record, table, file, number, reader)
+            reader.register(row, file, number)
+            reader.problems += _schema_problems(_row_validator(table), row, number, file)
+            rows.append(row)
+        return rows
+    except UnicodeDecodeError:
+        reader.whole(gettext("The file is not UTF-8 text."), file)
+    except csv.Error as error:
+        reader.whole(gettext("The file is not valid CSV (%(detail)s).") % {"detail": error}, file)
+    return []
+
+
+@cache
+def _row_validator(table: str) -> Draft202012Validator:
+    item = _tabular_schema()["properties"][table]["items"]
+    return Draft202012Validator(
+        {"type": "object", "properties": _columns(table), "required": item.get("required", [])},
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def _by_id(rows: list[dict], table: str, reader: _Reader) -> dict[str, dict]:
+    found = {}
+    for row in rows:
+        if "id" in row and row["id"] in found:
+            reader.problem(
+                row, "id", gettext("Another row of %(file)s has this id.") % {"file": table_file(table)}
+            )
+        elif "id" in row:
+            found[row["id"]] = row
+    return found
+
+
+def _attach(rows, link: str, parents: dict, key: str, parent_table: str, reader: _Reader) -> None:
+    for row in rows:
+        if link not in row:
+            continue  # e.g. a phone of an organisation: Strom keeps only a service's own
+        parent = parents.get(row[link])
+        if parent is None:
+            reader.problem(
+                row, link, gettext("No row of %(file)s has this id.") % {"file": table_file(parent_table)}
+            )
+        else:
+            parent.setdefault(key, []).append(row)
+
+
+def _assemble(tables: dict[str, list[dict]], reader: _Reader) -> tuple[list, list]:
+    """Nest the rows of a tabular package into services, as the JSON form has them."""
+    services = _by_id(tables.get("service", []), "service", reader)
+    locations = _by_id(tables.get("location", []), "location", reader)
+    terms = _by_id(tables.get("taxonomy_term", []), "taxonomy_term", reader)
+    for key, table in SERVICE_LISTS.items():
+        if table != "attribute":
+            _attach(tables.get(table, []), "service_id", services, key, "service", reader)
+    _attach(tables.get("address", []), "location_id", locations, "addresses", "location", reader)
+    parents = {"service": services, "location": locations}
+    for attribute in tables.get("attribute", []):
+        if attribute.get("taxonomy_term_id") in terms:
+            attribute["taxonomy_term"] = terms[attribute["taxonomy_term_id"]]
+        entity = attribute.get("link_entity")
+        if entity in parents:  # attributes of other objects (phones, organisations) Strom does not keep
+            _attach([attribute], "link_id", parents[entity], "attributes", entity, reader)
+    for link in tables.get("service_at_location", []):
+        link["location"] = locations.get(link.get("location_id"))
+        if link["location"] is None:
+            reader.problem(link, "location_id", gettext("No row of locations.csv has this id."))
+        else:
+            _attach([link], "service_id", services, "service_at_locations", "service", reader)
+    return list(services.values()), tables.get("organization", [])
+
+
+def _read_tabular(files: dict, reader: _Reader) -> tuple[list, list]:
+    names = {PurePosixPath(str(name)).name: content for name, content in files.items()}
+    if table_file("service") not in names:
+        reader.whole(gettext("The package has no services.csv."))
+        return [], []
+    tables = {
+        table: _read_csv(table, names[table_file(table)], reader)
+        for table in TABLES
+        if table_file(table) in names
+    }
+    return _assemble(tables, reader)
+
+
+def _read(payload, kind: str | None, reader: _Reader) -> tuple[list, list]:
+    if kind not in (None, "json", "zip", "tabular"):
+        raise ValueError(f"kind must be json, zip or tabular, not {kind!r}")
+    if kind is None:
+        if isinstance(payload, dict) and any(str(name).endswith(".csv") for name in payload):
+            kind = "tabular"
+        elif isinstance(payload, bytes | bytearray) and bytes(payload[:2]) == b"PK":
+            kind = "zip"
+        else:
+            kind = "json"
+    if kind == "zip":
+        files = _unzip(bytes(payload), reader) if isinstance(payload, bytes | bytearray) else {}
+        if not files and not reader.problems:
+            reader.whole(gettext("The file is not a zip archive that can be read."))
+        return _read_tabular(files, reader) if files else ([], [])
+    if kind == "tabular" and not isinstance(payload, dict):
+        reader.whole(gettext("A tabular package must be given as its CSV files."))
+        return [], []
+    if kind == "tabular":
+        return _read_tabular(payload, reader)
+    return _read_json(payload, reader)
+
+
+# --- Import: drafting ---------------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationDraft:
+    source_id: str
+    name: str  # empty when the file only refers to the organisation by its id
+    origin: Origin
+    key: str = "id"  # the field to point at if it cannot be matched
+
+
+@dataclass
+class LocationDraft:
+    source_id: str
+    organisation_id: str
+    values: dict
+    origin: Origin
+
+
+@dataclass
+class ServiceDraft:
+    source_id: str
+    organisation_id: str
+    values: dict  # Service fields; a Strom property the file does not state is left out (kept as is)
+    needs: list[str]
+    languages: list[str]
+    location_ids: list[str]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    services_created: int = 0
+    services_updated: int = 0
+    organisations_created: int = 0
+    organisations_updated: int = 0
+    locations_created: int = 0
+    locations_updated: int = 0
+
+    def audit_details(self) -> dict:
+        return {
+            "services": self.services_created + self.services_updated,
+            "organisations": self.organisations_created + self.organisations_updated,
+            "locations": self.locations_created + self.locations_updated,
+        }
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do, and what must be fixed first. preview counts what would be created and
+    updated if it were applied now."""
+
+    municipality_id: str
+    organisations: dict[str, OrganisationDraft] = field(default_factory=dict)
+    locations: dict[str, LocationDraft] = field(default_factory=dict)
+    services: list[ServiceDraft] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    preview: ImportSummary = field(default_factory=ImportSummary)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class _Context:
+    reader: _Reader
+    plan: ImportPlan
+    needs: set[str]
+    service_ids: set[str] = field(default_factory=set)
+
+    def term_by_id(self, term_id: str) -> dict:
+        """Our own terms, for attributes that give only taxonomy_term_id."""
+        for code in self.needs:
+            if _term_id(NEEDS, code) == term_id:
+                return {"code": code, "taxonomy": NEEDS}
+        prop = next((p for p in PROPERTY_BY_CODE.values() if _term_id(PROPERTIES, p.code) == term_id), None)
+        return {"code": prop.code, "taxonomy": PROPERTIES} if prop else {}
+
+
+def _text(obj, key: str) -> str:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _dicts(obj, key: str) -> list[dict]:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _uuid(value) -> str:
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = Decimal(str(value))
+    try:
+        return number.quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        return number  # far too large: the field check names it
+
+
+def _check_fields(instance, sources: dict, obj: dict, reader: _Reader, exclude: list[str]) -> None:
+    """Strom's own rules for each field (lengths, e-mail, web address, ranges), pointed at the input."""
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            target, key = sources.get(name, (obj, name))
+            for message in messages:
+                reader.problem(target, key, message)
+
+
+def _taxonomy_of(term: dict) -> str:
+    for name in (NEEDS, PROPERTIES):
+        if term.get("taxonomy") == name or term.get("taxonomy_id") == _taxonomy_id(name):
+            return name
+    return ""
+
+
+def _parse_property(prop: Property, raw):
+    text = raw.strip().lower() if isinstance(raw, str) else ""
+    if prop.kind is bool:
+        if text in ("true", "false"):
+            return text == "true"
+        raise ValueError(gettext("This must be true or false."))
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return int(text)
+    raise ValueError(gettext("This must be a whole number (0 or more), or empty."))
+
+
+def _read_attributes(obj: dict, entity: str, ctx: _Context) -> tuple[list[str], dict, dict]:
+    """Needs and Strom properties from the attributes; attributes of other taxonomies are not ours."""
+    needs, values, sources = [], {}, {}
+    for attribute in _dicts(obj, "attributes"):
+        term = attribute.get("taxonomy_term")
+        if not isinstance(term, dict):
+            term = ctx.term_by_id(_uuid(attribute.get("taxonomy_term_id")))
+        target, key = (term, "code") if ctx.reader.knows(term) else (attribute, "taxonomy_term_id")
+        code = _text(term, "code")
+        taxonomy = _taxonomy_of(term)
+        if taxonomy == NEEDS and entity == "service":
+            if code in ctx.needs:
+                needs.append(code)
+            else:
+                message = gettext('"%(code)s" is not a need of the need taxonomy.') % {"code": code}
+                ctx.reader.problem(target, key, message if code else gettext("This need has no code."))
+        elif taxonomy == PROPERTIES:
+            prop = PROPERTY_BY_CODE.get(code)
+            if prop is None or prop.entity != entity:
+                message = gettext('"%(code)s" is not one of Strom\'s properties for this kind of object.')
+                ctx.reader.problem(target, key, message % {"code": code})
+                continue
+            try:
+                values[prop.field] = _parse_property(prop, attribute.get("value"))
+                sources[prop.field] = (attribute, "value")
+            except ValueError as error:
+                ctx.reader.problem(attribute, "value", str(error))
+    return needs, values, sources
+
+
+def _service_values(obj: dict, reader: _Reader) -> tuple[dict, dict]:
+    name = _text(obj, "name").strip()
+    if not name:
+        reader.problem(obj, "name", gettext("A service needs a name."))
+    phones = _dicts(obj, "phones")
+    for phone in phones:
+        if not _text(phone, "number").strip():
+            reader.problem(phone, "number", gettext("A phone needs a number."))
+    schedule = next((s for s in _dicts(obj, "schedules") if _text(s, "description").strip()), None)
+    # Only a contact's function (title) is read: the directory lists no private person's name.
+    contact = next((c for c in _dicts(obj, "contacts") if _text(c, "title").strip()), None)
+    values = {
+        "name": name,
+        "description": _text(obj, "description"),
+        "status": Service.Status.ACTIVE if _text(obj, "status") == "active" else Service.Status.INACTIVE,
+        "email": _text(obj, "email").strip(),
+        "url": _text(obj, "url").strip(),
+        "phone": _text(phones[0], "number").strip() if phones else "",
+        "hours": _text(schedule, "description").strip(),
+        "referral_contact": _text(contact, "title").strip(),
+    }
+    sources = {"phone": (phones[0], "number")} if phones else {}
+    sources |= {"hours": (schedule, "description")} if schedule else {}
+    sources |= {"referral_contact": (contact, "title")} if contact else {}
+    return values, sources
+
+
+def _around_the_clock(schedule: dict) -> bool:
+    days = {day.strip() for day in _text(schedule, "byday").upper().split(",")}
+    return (
+        days >= set(ALL_DAYS.split(","))
+        and _text(schedule, "opens_at").startswith("00:00")
+        and _text(schedule, "closes_at")[:5] in ("23:59", "24:00")
+    )
+
+
+def _read_fallbacks(obj: dict, values: dict) -> None:
+    """Files from elsewhere carry no Strom properties: read 24/7 and cost from the standard fields."""
+    if "available_24_7" not in values and any(_around_the_clock(s) for s in _dicts(obj, "schedules")):
+        values["available_24_7"] = True
+    costs = _dicts(obj, "cost_options")
+    if "is_free" not in values and costs:
+        values["is_free"] = any(type(c.get("amount")) in (int, float) and c["amount"] == 0 for c in costs)
+
+
+def _languages(obj: dict, reader: _Reader) -> list[str]:
+    codes = []
+    for language in _dicts(obj, "languages"):
+        code = _text(language, "code").strip().lower()
+        if not code:
+            reader.problem(language, "code", gettext("A language needs its ISO 639 code, such as lv or ru."))
+        elif len(code) > 8 or not code.replace("-", "").isalpha() or not code.isascii():
+            reader.problem(language, "code", gettext("This is not an ISO 639 language code."))
+        else:
+            codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
+def _check_capacity(values: dict, sources: dict, obj: dict, reader: _Reader) -> None:
+    free, total = values.get("capacity_free"), values.get("capacity_total")
+    if free is not None and total is not None and free > total:
+        target, key = sources.get("capacity_free", (obj, "attributes"))
+        reader.problem(target, key, gettext("There cannot be more free places than places in all."))
+
+
+def _refer_to_organisation(source_id: str, obj: dict, ctx: _Context) -> None:
+    origin = ctx.reader.origin(obj)
+    ctx.plan.organisations.setdefault(source_id, OrganisationDraft(source_id, "", origin, "organization_id"))
+
+
+def _draft_organisation(obj: dict, ctx: _Context) -> None:
+    source_id = _uuid(obj.get("id"))
+    if not source_id:
+        return  # the schema check has named it
+    name = _text(obj, "name").strip()
+    if not name:
+        ctx.reader.problem(obj, "name", gettext("An organisation needs a name."))
+    candidate = Organisation(name=name, kind=Organisation.Kind.OTHER)
+    _check_fields(candidate, {}, obj, ctx.reader, exclude=["country", "municipality"])
+    known = ctx.plan.organisations.get(source_id)
+    if known is None or not known.name:
+        ctx.plan.organisations[source_id] = OrganisationDraft(source_id, name, ctx.reader.origin(obj))
+
+
+def _organisation_of(obj: dict, ctx: _Context) -> str:
+    nested = obj.get("organization")
+    if isinstance(nested, dict):
+        _draft_organisation(nested, ctx)
+    source_id = _uuid(obj.get("organization_id")) or _uuid(_text(nested, "id"))
+    if not source_id:
+        message = gettext("A service needs its organisation: give organization_id or organization.")
+        ctx.reader.problem(obj, "organization_id", message)
+        return ""
+    _refer_to_organisation(source_id, obj, ctx)
+    return source_id
+
+
+def _draft_location(link: dict, organisation_id: str, ctx: _Context) -> str:
+    location = link.get("location")
+    if not isinstance(location, dict):
+        ctx.reader.problem(link, "location", gettext("The location is missing: give its name or address."))
+        return ""
+    source_id = _uuid(location.get("id"))
+    if not source_id or source_id in ctx.plan.locations:
+        return source_id  # no id: the schema check has named it; known: shared by several services
+    addresses = _dicts(location, "addresses")
+    address = next((a for a in addresses if a.get("address_type") == "physical"), None) or next(
+        iter(addresses), None
+    )
+    values = {key: _text(address, key).strip() for key in ("address_1", "city", "postal_code")}
+    values["name"] = _text(location, "name").strip() or values["address_1"] or values["city"]
+    if not values["name"]:
+        ctx.reader.problem(location, "name", gettext("A location needs a name or an address."))
+    values |= {axis: _decimal(location.get(axis)) for axis in ("latitude", "longitude")}
+    _, properties, sources = _read_attributes(location, "location", ctx)
+    values |= properties
+    sources |= {key: (address, key) for key in ("address_1", "city", "postal_code") if address}
+    _check_fields(Location(**values), sources, location, ctx.reader, exclude=["organisation", "municipality"])
+    owner = _uuid(location.get("organization_id")) or organisation_id
+    if owner:
+        _refer_to_organisation(owner, location, ctx)
+    ctx.plan.locations[source_id] = LocationDraft(source_id, owner, values, ctx.reader.origin(location))
+    return source_id
+
+
+def _draft_service(obj: dict, ctx: _Context) -> None:
+    source_id = _uuid(obj.get("id"))
+    if not source_id:
+        return  # the schema check has named it
+    if source_id in ctx.service_ids:
+        ctx.reader.problem(obj, "id", gettext("Another service in this file has the same id."))
+        return
+    ctx.service_ids.add(source_id)
+    values, sources = _service_values(obj, ctx.reader)
+    needs, properties, property_sources = _read_attributes(obj, "service", ctx)
+    values |= properties
+    sources |= property_sources
+    _read_fallbacks(obj, values)
+    _check_fields(Service(**values), sources, obj, ctx.reader, exclude=["organisation", "municipality"])
+    _check_capacity(values, sources, obj, ctx.reader)
+    organisation_id = _organisation_of(obj, ctx)
+    location_ids = [
+        _draft_location(link, organisation_id, ctx) for link in _dicts(obj, "service_at_locations")
+    ]
+    ctx.plan.services.append(
+        ServiceDraft(
+            source_id=source_id,
+            organisation_id=organisation_id,
+            values=values,
+            needs=list(dict.fromkeys(needs)),
+            languages=_languages(obj, ctx.reader),
+            location_ids=list(dict.fromkeys(i for i in location_ids if i)),
+            origin=ctx.reader.origin(obj),
+        )
+    )
+
+
+def plan_import(payload, municipality, *, kind: str | None = None) -> ImportPlan:
+    """Read and check an import for a municipality's directory, writing nothing (a dry run).
+
+    payload: JSON (bytes, text, or parsed: a list of HSDS services, or an object with "services" or
+    "contents" and optionally "organizations"), a zip of the tabular package (bytes), or the tabular
+    package as a dict of CSV texts by file name. kind ("json", "zip", "tabular") says which; without
+    it, it is guessed. The plan lists every problem by row and field.
+    """
+    reader = _Reader()
+    services, organisations = _read(payload, kind, reader)
+    needs = set(NeedTerm.objects.values_list("code", flat=True))
+    ctx = _Context(reader, ImportPlan(municipality_id=str(municipality.pk)), needs)
+    for obj in organisations:
+        if isinstance(obj, dict):
+            _draft_organisation(obj, ctx)
+    for obj in services:
+        if isinstance(obj, dict):
+            _draft_service(obj, ctx)
+    if not services and not reader.problems:
+        reader.whole(gettext("The file holds no services."))
+    resolution = _resolve(ctx.plan, municipality)
+    reader.problems += resolution.problems
+    ctx.plan.problems = reader.unique_problems()
+    ctx.plan.preview = resolution.summary()
+    return ctx.plan
+
+
+# --- Import: matching and writing ---------------------------------------------------------------
+
+
+@dataclass
+class _Resolution:
+    organisations: dict[str, Organisation]  # unsaved where new
+    services: dict[str, tuple[uuid.UUID, bool]]  # the id to use, and whether that row exists
+    locations: dict[str, tuple[uuid.UUID, bool]]
+    renamed: dict[uuid.UUID, Organisation]
+    problems: list[Problem]
+
+    def summary(self) -> ImportSummary:
+        new = {o.pk for o in self.organisations.values() if o._state.adding}
+        return ImportSummary(
+            services_created=sum(not found for _, found in self.services.values()),
+            services_updated=sum(found for _, found in self.services.values()),
+            organisations_created=len(new),
+            organisations_updated=len(self.renamed),
+            locations_created=sum(not found for _, found in self.locations.values()),
+            locations_updated=sum(found for _, found in self.locations.values()),
+        )
+
+
+def _resolve_ids(model, source_ids: list[str], scope_field: str, scope, kind: str) -> dict:
+    """Map each id from the file to the id used here, and say whether that row exists. The file's own
+    id is kept when it is free or already in scope (this municipality or country); when it belongs
+    elsewhere, an id derived from it is used, the same every time, so a second import updates."""
+    if not source_ids:
+        return {}
+    namespace = uuid.uuid5(NAMESPACE, f"{kind}/{scope}")
+    derived = {sid: uuid.uuid5(namespace, sid) for sid in source_ids}
+    wanted = [uuid.UUID(sid) for sid in source_ids] + list(derived.values())
+    owners = dict(model.objects.filter(pk__in=wanted).values_list("pk", scope_field))
+    resolved = {}
+    for sid in source_ids:
+        own = uuid.UUID(sid)
+        if owners.get(own) == scope:
+            resolved[sid] = (own, True)
+        elif owners.get(derived[sid]) == scope:
+            resolved[sid] = (derived[sid], True)
+        else:
+            resolved[sid] = (derived[sid] if own in owners else own, False)
+    return resolved
+
+
+def _resolve_organisations(plan: ImportPlan, municipality) -> tuple[dict, dict, list[Problem]]:
+    """By id within the municipality's country, else by name there; otherwise a new one (kind other)."""
+    country = municipality.country_id
+    ids = _resolve_ids(Organisation, list(plan.organisations), "country_id", country, "organisation")
+    existing = Organisation.objects.in_bulk([uid for uid, found in ids.values() if found])
+    names = {draft.name for draft in plan.organisations.values() if draft.name}
+    by_name = {o.name: o for o in Organisation.objects.filter(country_id=country, name__in=names)}
+    resolved, renamed, problems = {}, {}, []
+    for sid, draft in plan.organisations.items():
+        uid, found = ids[sid]
+        organisation = existing[uid] if found else by_name.get(draft.name) if draft.name else None
+        if organisation is None and draft.name:
+            organisation = by_name[draft.name] = Organisation(
+                pk=uid,
+                name=draft.name,
+                kind=Organisation.Kind.OTHER,
+                country_id=country,
+                municipality=municipality,
+            )
+        if organisation is None:
+            message = gettext("No organisation with this id is in the file or in the directory.")
+            problems.append(_problem_at(draft.origin, draft.key, message))
+            continue
+        if found and draft.name and draft.name != organisation.name:
+            holder = by_name.get(draft.name)
+            if holder is not None and holder.pk != organisation.pk:
+                message = gettext("Another organisation in this country already has this name.")
+                problems.append(_problem_at(draft.origin, "name", message))
+            else:
+                organisation.name = draft.name
+                by_name[draft.name] = renamed[organisation.pk] = organisation
+        resolved[sid] = organisation
+    return resolved, renamed, problems
+
+
+def _problem_at(origin: Origin, key: str, message: str) -> Problem:
+    path = f"{origin.path}.{key}" if origin.path and key else origin.path or key
+    return Problem(origin.row, path, str(message), origin.file)
+
+
+def _resolve(plan: ImportPlan, municipality) -> _Resolution:
+    organisations, renamed, problems = _resolve_organisations(plan, municipality)
+    scope = municipality.pk
+    services = _resolve_ids(
+        Service, [d.source_id for d in plan.services], "municipality_id", scope, "service"
+    )
+    locations = _resolve_ids(Location, list(plan.locations), "municipality_id", scope, "location")
+    return _Resolution(organisations, services, locations, renamed, problems)
+
+
+def _refusal(problems: list[Problem]) -> str:
+    return ngettext(
+        "Nothing was imported, because of this problem: %(first)s",
+        "Nothing was imported, because of %(count)d problems. The first: %(first)s",
+        len(problems),
+    ) % {"count": len(problems), "first": problems[0]}
+
+
+def _save_organisations(resolution: _Resolution) -> None:
+    for organisation in {o.pk: o for o in resolution.organisations.values()}.values():
+        if organisation._state.adding:
+            organisation.save()
+    for organisation in resolution.renamed.values():
+        organisation.save(update_fields=["name"])
+
+
+def _save_locations(plan: ImportPlan, resolution: _Resolution, municipality) -> None:
+    existing = Location.objects.in_bulk([uid for uid, _ in resolution.locations.values()])
+    for sid, draft in plan.locations.items():
+        uid, _ = resolution.locations[sid]
+        location = existing.get(uid) or Location(pk=uid)
+        for name, value in draft.values.items():
+            setattr(location, name, value)
+        location.organisation = resolution.organisations[draft.organisation_id]
+        location.municipality = municipality
+        location.save()
+
+
+def _set_values(service: Service, values: dict) -> None:
+    before = (service.capacity_free, service.capacity_total)
+    for name, value in values.items():
+        setattr(service, name, value)
+    changed = service._state.adding or before != (service.capacity_free, service.capacity_total)
+    if service.capacity_free is not None and changed:
+        service.capacity_updated_at = timezone.now()
+
+
+def _set_languages(service: Service, codes: list[str]) -> None:
+    ServiceLanguage.objects.filter(service=service).exclude(code__in=codes).delete()
+    have = set(ServiceLanguage.objects.filter(service=service).values_list("code", flat=True))
+    ServiceLanguage.objects.bulk_create(
+        [ServiceLanguage(service=service, code=c) for c in codes if c not in have]
+    )
+
+
+def _set_locations(service: Service, location_ids: list[uuid.UUID]) -> None:
+    # A public export leaves shelters out on purpose: a file that does not mention a confidential
+    # location is no request to unlink it.
+    kept = (
+        service.locations.filter(is_confidential=True)
+        .exclude(pk__in=location_ids)
+        .values_list("pk", flat=True)
+    )
+    service.locations.set([*location_ids, *kept])
+
+
+def _save_services(plan: ImportPlan, resolution: _Resolution, municipality, progress) -> None:
+    existing = Service.objects.in_bulk([uid for uid, _ in resolution.services.values()])
+    total = len(plan.services)
+    for done, draft in enumerate(plan.services, 1):
+        uid, _ = resolution.services[draft.source_id]
+        service = existing.get(uid) or Service(pk=uid, municipality=municipality)
+        _set_values(service, draft.values)
+        service.organisation = resolution.organisations[draft.organisation_id]
+        service.save()
+        service.needs.set(draft.needs)
+        _set_languages(service, draft.languages)
+        _set_locations(service, [resolution.locations[sid][0] for sid in draft.location_ids])
+        service.refresh_codes()
+        if progress is not None:
+            progress(done, total)
+
+
+def apply_import(
+    plan: ImportPlan, *, actor, municipality, progress: Callable[[int, int], None] | None = None
+) -> ImportSummary:
+    """Write a checked plan into the municipality's directory, all or nothing, with one audit event.
+
+    Raises ValidationError, naming the first problem, when the plan has problems, was checked for
+    another municipality, or no longer fits the directory. progress(done, total) is called after
+    each service. Permission checks belong to the caller (an action)."""
+    if str(municipality.pk) != plan.municipality_id:
+        raise ValidationError(gettext("This import was checked for another municipality. Check it again."))
+    if plan.problems:
+        raise ValidationError(_refusal(plan.problems))
+    try:
+        with transaction.atomic():
+            resolution = _resolve(plan, municipality)
+            if resolution.problems:
+                raise ValidationError(_refusal(resolution.problems))
+            summary = resolution.summary()
+            _save_organisations(resolution)
+            _save_locations(plan, resolution, municipality)
+            _save_services(plan, resolution, municipality, progress)
+            log_event(
+                actor=actor,
+                action="directory.import.applied",
+                organisation=None,
+                details=summary.audit_details(),
+            )
+    except IntegrityError as error:
+        message = gettext("Nothing was imported: the directory changed meanwhile. Check the file again.")
+        raise ValidationError(message) from error
+    return summary

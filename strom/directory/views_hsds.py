@@ -1,0 +1,131 @@
+"""Open Referral HSDS 3.0: export the directory, and import a file after a dry run."""
+
+import json
+from dataclasses import asdict
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+from huey.contrib.djhuey import HUEY
+
+from strom.accounts.access import get_access
+from strom.accounts.models import Municipality
+from strom.accounts.roles import Perm
+from strom.core.access import refuse
+from strom.directory import hsds, queries
+from strom.directory.models import DirectoryImport
+from strom.directory.tasks import progress_key, run_directory_import
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _export_scope(request):
+    municipality = Municipality.objects.filter(pk=request.GET.get("municipality") or None).first()
+    if municipality is None:
+        raise refuse(actor=request.user, object_type="accounts.municipality", object_id="export")
+    services = queries.active_services_for(request.user).filter(municipality=municipality).order_by("name")
+    return municipality, services, hsds.visible_with(get_access(request.user))
+
+
+@require_http_methods(["GET"])
+def export_json(request):
+    municipality, services, location_filter = _export_scope(request)
+    document = hsds.export_directory(services, location_filter=location_filter)
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="hsds-{slugify(municipality.name)}.json"'
+    return response
+
+
+@require_http_methods(["GET"])
+def export_zip(request):
+    municipality, services, location_filter = _export_scope(request)
+    files = hsds.tabular_package(services, location_filter=location_filter)
+    response = HttpResponse(hsds.zip_package(files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="hsds-{slugify(municipality.name)}.zip"'
+    return response
+
+
+class ImportForm(forms.Form):
+    municipality = forms.ModelChoiceField(label=gettext_lazy("Import into the directory of"), queryset=None)
+    file = forms.FileField(
+        label=gettext_lazy("HSDS file"),
+        help_text=gettext_lazy("HSDS 3.0 JSON, or a tabular data package (ZIP of CSV files), at most 10 MB."),
+    )
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+def _managed_municipalities(user):
+    ids = get_access(user).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+    return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+def import_start(request):
+    municipalities = _managed_municipalities(request.user)
+    if not municipalities.exists():
+        raise refuse(actor=request.user, object_type="directory.directoryimport", object_id="new")
+    form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        payload = upload.read()
+        kind = "zip" if payload[:2] == b"PK" else "json"
+        plan = hsds.plan_import(payload, form.cleaned_data["municipality"], kind=kind)
+        job = DirectoryImport.objects.create(
+            municipality=form.cleaned_data["municipality"],
+            created_by=request.user,
+            file_name=upload.name[:200],
+            kind=kind,
+            payload=payload,
+            status=DirectoryImport.Status.CHECKED if plan.ok else DirectoryImport.Status.INVALID,
+            problems=[str(problem) for problem in plan.problems],
+            preview=asdict(plan.preview),
+        )
+        return redirect("directory:import_detail", import_id=job.pk)
+    return render(request, "directory/import_start.html", {"form": form})
+
+
+def _job_for_user(user, import_id) -> DirectoryImport:
+    job = DirectoryImport.objects.select_related("municipality").filter(pk=import_id, created_by=user).first()
+    if job is None:
+        raise refuse(actor=user, object_type="directory.directoryimport", object_id=import_id)
+    return job
+
+
+@require_http_methods(["GET"])
+def import_detail(request, import_id):
+    job = _job_for_user(request.user, import_id)
+    progress = HUEY.get(progress_key(job.pk), peek=True) or {"done": 0, "total": 0}
+    problems = Paginator(job.problems, 100).get_page(request.GET.get("page"))
+    context = {"job": job, "progress": progress, "problems": problems}
+    if request.htmx:
+        return render(request, "directory/import_detail.html#status", context)
+    return render(request, "directory/import_detail.html", context)
+
+
+@require_POST
+def import_apply(request, import_id):
+    job = _job_for_user(request.user, import_id)
+    updated = DirectoryImport.objects.filter(pk=job.pk, status=DirectoryImport.Status.CHECKED).update(
+        status=DirectoryImport.Status.QUEUED
+    )
+    if updated:
+        run_directory_import(str(job.pk))
+        messages.info(request, _("The import has started. This page shows its progress."))
+    return redirect("directory:import_detail", import_id=job.pk)
