@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from strom.accounts.models import Country, Membership, Municipality, Organisation, User
 from strom.accounts.roles import Role
 from strom.core.demo import PERSONAS
+from strom.directory.models import Location, Service
 
 
 def snapshot():
@@ -19,6 +20,8 @@ def snapshot():
         "memberships": sorted(Membership.objects.values_list("user__username", "organisation__name", "role")),
         "totp": sorted(TOTPDevice.objects.values_list("user__username", "key")),
         "backup": sorted(StaticToken.objects.values_list("device__user__username", "token")),
+        "services": sorted(Service.objects.values_list("name", "need_mask", "language_codes", "capacity_free")),
+        "locations": sorted(Location.objects.values_list("name", "is_confidential")),
     }
 
 
@@ -28,7 +31,9 @@ def test_it_loads_the_same_demo_twice(db):
     call_command("load_demo", "--quiet-personas")
     assert snapshot() == first
     assert {"EE", "LV"} <= set(first["countries"])
-    assert len(first["municipalities"]) == 4
+    assert len(first["municipalities"]) == 5
+    assert len(first["services"]) >= 10 and all(mask for _name, mask, *_ in first["services"])
+    assert sum(confidential for _name, confidential in first["locations"]) >= 3
 
 
 def test_it_has_one_persona_per_role_and_an_outsider_elsewhere(db):

@@ -21,7 +21,8 @@ from strom.directory.demo import load_directory_demo
 Kind = Organisation.Kind
 
 COUNTRIES = {"LV": "Latvia", "EE": "Estonia"}
-MUNICIPALITIES = {"LV": ["Kalnupe", "Ezermala"], "EE": ["Metsavälja", "Rannaküla"]}
+# Priedkalne has no services yet: the coordinator can try an HSDS import into an empty directory.
+MUNICIPALITIES = {"LV": ["Kalnupe", "Ezermala", "Priedkalne"], "EE": ["Metsavälja", "Rannaküla"]}
 
 # (name, kind, country, municipality or None for national level)
 ORGANISATIONS = [
@@ -34,6 +35,7 @@ ORGANISATIONS = [
     ("Ezermala Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Ezermala"),
     ("Ezermala Social Service", Kind.MUNICIPAL_SOCIAL_SERVICES, "LV", "Ezermala"),
     ("Ezermala Child Protection Unit", Kind.CHILD_PROTECTION, "LV", "Ezermala"),
+    ("Priedkalne Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Priedkalne"),
     ("National Anti-Trafficking Coordination Office (demo)", Kind.OTHER, "LV", None),
     ("Metsavälja Social Services", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Metsavälja"),
     ("Metsavälja Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "EE", "Metsavälja"),
@@ -122,7 +124,11 @@ PERSONAS = [
 ]
 
 
-def _ensure_persona(persona: Persona, organisation: Organisation) -> bool:
+# The demo coordinator also coordinates Priedkalne, the municipality without services.
+EXTRA_SEATS = {"coordinator": ["Priedkalne Municipal Administration"]}
+
+
+def _ensure_persona(persona: Persona, organisation: Organisation, extra_seats=()) -> bool:
     changed = False
     user = User.objects.filter(username=persona.username).first()
     if user is None:
@@ -187,6 +193,7 @@ def load_demo() -> bool:
         organisations[name] = organisation
         changed |= created
     for persona in PERSONAS:
-        changed |= _ensure_persona(persona, organisations[persona.organisation])
+        extra = [organisations[name] for name in EXTRA_SEATS.get(persona.username, [])]
+        changed |= _ensure_persona(persona, organisations[persona.organisation], extra)
     changed |= load_directory_demo(organisations, municipalities)
     return changed
