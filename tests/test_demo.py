@@ -20,7 +20,9 @@ def snapshot():
         "memberships": sorted(Membership.objects.values_list("user__username", "organisation__name", "role")),
         "totp": sorted(TOTPDevice.objects.values_list("user__username", "key")),
         "backup": sorted(StaticToken.objects.values_list("device__user__username", "token")),
-        "services": sorted(Service.objects.values_list("name", "need_mask", "language_codes", "capacity_free")),
+        "services": sorted(
+            Service.objects.values_list("name", "need_mask", "language_codes", "capacity_free")
+        ),
         "locations": sorted(Location.objects.values_list("name", "is_confidential")),
     }
 
