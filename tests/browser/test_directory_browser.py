@@ -111,3 +111,35 @@ def test_it_serves_the_public_help_page_with_a_quick_exit(page, listed, settings
     page.wait_for_url("**/healthz")
     page.go_back()
     assert "/help/" not in page.url  # the help page is gone from the history
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_checks_and_imports_an_hsds_file_in_the_browser(page, listed):
+    from strom.accounts.models import Municipality
+    from strom.directory import hsds
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    empty = Municipality.objects.create(country=listed.ngo.country, name="Emptyville")
+    MembershipFactory(
+        user=listed[Role.COORDINATOR],
+        organisation=OrganisationFactory(municipality=empty),
+        role=Role.COORDINATOR,
+    )
+    package = hsds.zip_package(
+        hsds.tabular_package(Service.objects.filter(municipality=listed.ngo.municipality))
+    )
+    sign_in(page, listed[Role.COORDINATOR])
+    page.goto("/directory/hsds/import/")
+    _clean(page)
+    page.select_option("#id_municipality", label="Emptyville")
+    page.set_input_files(
+        "#id_file", files=[{"name": "directory.zip", "mimeType": "application/zip", "buffer": package}]
+    )
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_text("Every row is valid").wait_for()
+    _clean(page)
+    save_screenshot(page, "import-checked")
+    page.get_by_role("button", name="Import now").click()
+    page.get_by_text("Imported: 3 services").wait_for()
+    _clean(page)
+    assert Service.objects.filter(municipality=empty).count() == 3
