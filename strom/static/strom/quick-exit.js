@@ -11,6 +11,22 @@
       leave(link.href);
     }
   });
+  // Changing the language replaces this page in the history instead of adding an entry, so that one
+  // quick exit leaves no copy of the help page behind the Back button. Without JavaScript the form
+  // still works as a plain POST.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-replace-history]");
+    if (!form || !window.fetch) return;
+    event.preventDefault();
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok) window.location.replace(response.url);
+        else form.submit();
+      })
+      .catch(function () {
+        form.submit();
+      });
+  });
   var lastEscape = 0;
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
