@@ -30,7 +30,7 @@ setup: $(VENV)/.runtime messages
 setup-dev: $(VENV)/.dev
 
 messages: $(VENV)/.runtime
-	@command -v msgfmt >/dev/null 2>&1 || bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh --runtime
 	cd strom && ../$(PY) ../manage.py compilemessages --verbosity 0
 
 migrate: setup
