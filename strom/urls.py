@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("strom.core.urls")),
     path("accounts/", include("strom.accounts.urls")),
     path("directory/", include("strom.directory.urls")),
+    path("pathways/", include("strom.pathways.urls")),
     path("help/", include((public_urlpatterns, "help"))),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

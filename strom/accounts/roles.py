@@ -36,6 +36,14 @@ class Perm(models.TextChoices):
         _("Edit every service of the municipality and see its confidential addresses"),
     )
     EDIT_PATHWAYS = "edit_pathways", _("Edit the local referral mechanism")
+    VIEW_COUNTRY_PATHWAYS = (
+        "view_country_pathways",
+        _("See the referral mechanisms of every municipality in the country"),
+    )
+    MANAGE_NATIONAL_MECHANISM = (
+        "manage_national_mechanism",
+        _("Keep the contacts of the national referral mechanism up to date"),
+    )
     RUN_TRAINING = "run_training", _("Run training sessions")
     VIEW_STATISTICS = "view_statistics", _("See anonymised statistics")
     VIEW_NATIONAL_STATISTICS = "view_national_statistics", _("See national statistics")
@@ -75,7 +83,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.TRAINER: frozenset({Perm.VIEW_ORGANISATION, Perm.RUN_TRAINING}),
     Role.ANALYST: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_STATISTICS}),
     Role.NATIONAL_COORDINATOR: frozenset(
-        {Perm.VIEW_ORGANISATION, Perm.VIEW_STATISTICS, Perm.VIEW_NATIONAL_STATISTICS}
+        {
+            Perm.VIEW_ORGANISATION,
+            Perm.VIEW_STATISTICS,
+            Perm.VIEW_NATIONAL_STATISTICS,
+            Perm.VIEW_COUNTRY_PATHWAYS,
+            Perm.MANAGE_NATIONAL_MECHANISM,
+        }
     ),
     # Separation of duties (security.md 11): administrators manage accounts, never case data.
     Role.PLATFORM_ADMIN: frozenset({Perm.VIEW_ORGANISATION, Perm.MANAGE_PLATFORM, Perm.VIEW_PLATFORM_AUDIT}),

@@ -40,6 +40,18 @@ ACTION_LABELS = {
     "directory.import.applied": _("Directory imported from an HSDS file"),
     "directory.location.created": _("Location added"),
     "directory.location.updated": _("Location changed"),
+    "pathways.agreement.created": _("Cooperation agreement recorded"),
+    "pathways.agreement.document_read": _("Signed agreement opened"),
+    "pathways.agreement.reminder_sent": _("Reminder sent before an agreement ends"),
+    "pathways.agreement.updated": _("Cooperation agreement changed"),
+    "pathways.national_mechanism.created": _("National referral mechanism recorded"),
+    "pathways.national_mechanism.updated": _("National referral mechanism changed"),
+    "pathways.pathway.created": _("Pathway created"),
+    "pathways.pathway.published": _("Pathway published"),
+    "pathways.stage.updated": _("Stage note changed"),
+    "pathways.step.created": _("Step added to a pathway"),
+    "pathways.step.deleted": _("Step removed from a pathway"),
+    "pathways.step.updated": _("Step changed"),
     "platform.demo_loaded": _("Demo data loaded"),
 }
 

@@ -17,6 +17,7 @@ from strom.accounts import otp
 from strom.accounts.models import Country, Membership, Municipality, Organisation, User
 from strom.accounts.roles import Role
 from strom.directory.demo import load_directory_demo
+from strom.pathways.demo import load_pathways_demo
 
 Kind = Organisation.Kind
 
@@ -196,4 +197,5 @@ def load_demo() -> bool:
         extra = [organisations[name] for name in EXTRA_SEATS.get(persona.username, [])]
         changed |= _ensure_persona(persona, organisations[persona.organisation], extra)
     changed |= load_directory_demo(organisations, municipalities)
+    changed |= load_pathways_demo(organisations, municipalities)
     return changed

@@ -81,6 +81,7 @@ def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
                 reverse("directory:service_list"),
             )
         )
+    tasks += _pathway_tasks(access, organisation_id, perms)
     if Perm.INVITE_MEMBERS in perms:
         tasks.append(
             Task(
@@ -106,6 +107,39 @@ def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
             )
         )
     return tasks
+
+
+def _pathway_tasks(access: Access, organisation_id: str, perms: frozenset[str]) -> list[Task]:
+    if Perm.EDIT_PATHWAYS in perms:
+        return [
+            Task(
+                _("Run the local referral mechanism"),
+                _("Who does what when a victim is found, the health check, agreements and the card."),
+                reverse("pathways:pathway_list"),
+            )
+        ]
+    if Perm.VIEW_COUNTRY_PATHWAYS in perms:
+        return [
+            Task(
+                _("See the municipalities' referral mechanisms"),
+                _("Their chains of assistance, and the national referral mechanism's contacts."),
+                reverse("pathways:pathway_list"),
+            )
+        ]
+    seat = next((s for s in access.seats if s.organisation_id == organisation_id), None)
+    if (
+        seat is not None
+        and seat.municipality_id
+        and (Perm.READ_CASES in perms or Perm.RECEIVE_REFERRALS in perms)
+    ):
+        return [
+            Task(
+                _("Know who to call"),
+                _("Your municipality's chain of assistance, stage by stage."),
+                reverse("pathways:pathway_list"),
+            )
+        ]
+    return []
 
 
 def tasks_for(access: Access) -> list[Section]:
@@ -151,6 +185,10 @@ def navigation_for(access: Access) -> list[NavItem]:
     items = [NavItem(_("Home"), reverse("core:home"), "core:home")]
     if access.seats:
         items.append(NavItem(_("Services"), reverse("directory:service_list"), "directory:service_list"))
+    if any(seat.municipality_id for seat in access.seats) or access.has_perm(Perm.VIEW_COUNTRY_PATHWAYS):
+        items.append(
+            NavItem(_("Referral mechanism"), reverse("pathways:pathway_list"), "pathways:pathway_list")
+        )
     if any(Perm.VIEW_ORGANISATION in access.perms_in(s.organisation_id) for s in access.seats):
         items.append(
             NavItem(_("Organisations"), reverse("accounts:my_organisations"), "accounts:my_organisations")

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "strom.core",
     "strom.accounts",
     "strom.directory",
+    "strom.pathways",
 ]
 
 MIDDLEWARE = [
@@ -226,6 +227,14 @@ LOGGING = {
         "huey": {"level": "WARNING"},
     },
 }
+
+# --- Uploaded documents (security.md 25) --------------------------------------------------------
+# Signed agreements and other uploads live outside the web root and are served only through views
+# that check who is asking; there is no MEDIA_URL on purpose.
+STROM_PRIVATE_FILES_DIR = Path(env_str("STROM_PRIVATE_FILES_DIR", str(VAR_DIR / "private")))
+STROM_MAX_UPLOAD_MB = env_int("STROM_MAX_UPLOAD_MB", 10)
+# Reminders before a cooperation agreement expires, in days.
+STROM_AGREEMENT_REMINDER_DAYS = (60, 14)
 
 STROM_DEMO_ENABLED = False
 # Where the quick-exit button of the public help page goes: a harmless, common page.

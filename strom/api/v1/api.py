@@ -4,6 +4,7 @@ from strom.api.v1.accounts import router as accounts_router
 from strom.api.v1.auth import PersonalTokenAuth
 from strom.api.v1.directory import router as directory_router
 from strom.api.v1.hsds import router as hsds_router
+from strom.api.v1.pathways import router as pathways_router
 
 
 def _signed_in_only(view):
@@ -39,3 +40,4 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/hsds", hsds_router)
+api.add_router("/", pathways_router)

@@ -1,0 +1,36 @@
+"""A country's national referral mechanism: the focal point and the contacts for referrals abroad."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from strom.accounts.access import get_access
+from strom.pathways import actions, queries
+from strom.pathways import permissions as can
+from strom.pathways.forms import NationalMechanismForm
+from strom.pathways.models import NationalMechanism
+
+
+@require_http_methods(["GET"])
+def national_mechanism(request, country_code):
+    country = queries.get_country_for_user(request.user, country_code)
+    context = {
+        "country": country,
+        "mechanism": queries.national_mechanism(country),
+        "can_edit": can.can_edit_national_mechanism(get_access(request.user), country.pk),
+        "countries": queries.countries_of(request.user),
+    }
+    return render(request, "pathways/national_mechanism.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def national_mechanism_edit(request, country_code):
+    country = queries.get_country_for_user(request.user, country_code, for_write=True)
+    mechanism = queries.national_mechanism(country) or NationalMechanism(country=country)
+    form = NationalMechanismForm(request.POST or None, instance=mechanism)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_national_mechanism(actor=request.user, mechanism=form.instance)
+        messages.success(request, _("The national referral mechanism has been saved."))
+        return redirect("pathways:national_mechanism", country_code=country.pk)
+    return render(request, "pathways/national_mechanism_form.html", {"form": form, "country": country})
