@@ -15,6 +15,8 @@ from strom.accounts.models import ApiToken, Invitation, Membership, User
 from strom.accounts.roles import Role
 from strom.core.access import PUBLIC, access_level
 from strom.directory.models import DirectoryImport, Location, Service
+from strom.pathways.models import Agreement, PathwayVersion, Step
+from tests.pathway_objects import published_chain
 
 # Pages that must work before the second factor: signing in, the second-factor steps, and pages for
 # people who are not signed in at all. Adding a name here is a security decision.
@@ -163,7 +165,14 @@ def _objects_of_the_home_organisation(world):
         payload=b"{}",
         status=DirectoryImport.Status.CHECKED,
     )
+    chain = published_chain(world)
     return {
+        "pathway_id": chain.pathway.pk,
+        "stage_id": chain.shelter_step.stage_id,
+        "step_id": chain.shelter_step.pk,
+        "number": chain.version.number,
+        "agreement_id": chain.agreement.pk,
+        "country_code": world.municipal.country_id,
         "organization_id": world.municipal.pk,
         "import_id": upload.pk,
         "location_id": house.pk,
@@ -202,6 +211,9 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         list(Invitation.objects.values_list("pk", "revoked_at")),
         list(ApiToken.objects.values_list("pk", "revoked_at")),
         list(User.objects.values_list("pk", "is_active")),
+        list(Step.objects.values_list("pk", "title", "responsible_id")),
+        list(Agreement.objects.values_list("pk", "status", "title")),
+        PathwayVersion.objects.count(),
     )
     parameter = re.compile(r"<(?:\w+:)?(\w+)>")
     answered = []
@@ -228,6 +240,9 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         list(Invitation.objects.values_list("pk", "revoked_at")),
         list(ApiToken.objects.values_list("pk", "revoked_at")),
         list(User.objects.values_list("pk", "is_active")),
+        list(Step.objects.values_list("pk", "title", "responsible_id")),
+        list(Agreement.objects.values_list("pk", "status", "title")),
+        PathwayVersion.objects.count(),
     )
     assert after == before
     assert len(answered) >= 7

@@ -80,7 +80,7 @@ def sign_in(page, user, password=TEST_PASSWORD):
     page.wait_for_url(lambda url: "/two-factor" not in url)
 
 
-def save_screenshot(page, name: str) -> None:
+def save_screenshot(page, name: str, *, full_page: bool = True) -> None:
     if os.environ.get("STROM_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
