@@ -36,7 +36,7 @@ class CreatePathwayForm(forms.Form):
 
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.name if obj.municipality_id else f"{obj.name} ({_('national')})"
+        return obj.name if obj.municipality_id else _("%(name)s (national)") % {"name": obj.name}
 
 
 class StepForm(forms.ModelForm):
