@@ -9,6 +9,7 @@ from strom.accounts.models import Country, Membership, Municipality, Organisatio
 from strom.accounts.roles import Role
 from strom.core.demo import PERSONAS
 from strom.directory.models import Location, Service
+from strom.pathways.models import Agreement, PathwayVersion, Step
 
 
 def snapshot():
@@ -24,6 +25,8 @@ def snapshot():
             Service.objects.values_list("name", "need_mask", "language_codes", "capacity_free")
         ),
         "locations": sorted(Location.objects.values_list("name", "is_confidential")),
+        "pathways": sorted(PathwayVersion.objects.values_list("pathway__municipality__name", "number")),
+        "agreements": sorted(Agreement.objects.values_list("title", "valid_until")),
     }
 
 
@@ -36,6 +39,20 @@ def test_it_loads_the_same_demo_twice(db):
     assert len(first["municipalities"]) == 5
     assert len(first["services"]) >= 10 and all(mask for _name, mask, *_ in first["services"])
     assert sum(confidential for _name, confidential in first["locations"]) >= 3
+
+
+def test_it_gives_each_demo_municipality_with_partners_a_published_pathway_with_something_to_fix(db):
+    from strom.pathways import queries
+    from strom.pathways.models import Pathway
+
+    call_command("load_demo", "--quiet-personas")
+    pathways = Pathway.objects.select_related("municipality")
+    assert sorted(p.municipality.name for p in pathways) == ["Ezermala", "Kalnupe", "Metsavälja", "Rannaküla"]
+    for pathway in pathways:
+        assert pathway.versions.count() == 1
+        codes = {problem.code for problem in queries.health_of(pathway)}
+        assert {"no_backup", "agreement_expiring"} <= codes, pathway.municipality.name
+        assert Step.objects.filter(stage__pathway=pathway, responsible=None).count() == 0
 
 
 def test_it_has_one_persona_per_role_and_an_outsider_elsewhere(db):

@@ -21,6 +21,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS("Demo data is loaded." if changed else "Demo data was already loaded.")
         )
+        if changed:
+            # One demo agreement ends within a month: the worker sends its reminder as soon as it starts
+            # (to the console in development), not only at the next hourly run.
+            from strom.pathways.tasks import send_agreement_reminders
+
+            send_agreement_reminders()
         if not options["quiet_personas"]:
             self._print_personas()
 
