@@ -3,8 +3,11 @@
 import io
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from strom.accounts.actions import do_create_api_token
@@ -304,3 +307,64 @@ def test_it_serves_the_pathway_over_the_api_with_the_pages_rules(world, chain):
     assert outsider.get(f"/api/v1/pathways/{chain.pathway.pk}").status_code == 404
     assert outsider.get(f"/api/v1/agreements/{chain.agreement.pk}").status_code == 404
     assert caseworker.get(f"/api/v1/agreements/{chain.agreement.pk}").json()["status"] == "active"
+
+
+# security.md 7: lists never include what the person may not see, whatever the data.
+ROLES = [
+    Role.COORDINATOR,
+    Role.CASEWORKER,
+    Role.SERVICE_PROVIDER,
+    Role.NATIONAL_COORDINATOR,
+    Role.PLATFORM_ADMIN,
+]
+NATIONAL_ROLES = (Role.NATIONAL_COORDINATOR, Role.PLATFORM_ADMIN)
+
+
+def _seat_key(seat):
+    """Which organisation and role a generated seat lands on (one membership each)."""
+    index, role = seat
+    return (("national", index % 2) if role in NATIONAL_ROLES else ("local", index), role)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seats=st.lists(st.tuples(st.integers(0, 3), st.sampled_from(ROLES)), max_size=3, unique_by=_seat_key),
+    with_pathway=st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_it_lists_only_pathways_and_agreements_within_reach(seats, with_pathway):
+    with transaction.atomic():  # each example starts from an empty database
+        _check_visibility(seats, with_pathway)
+        transaction.set_rollback(True)
+
+
+def _check_visibility(seats, with_pathway):
+    from strom.accounts.access import forget_access
+    from strom.accounts.models import Municipality
+    from strom.accounts.roles import permissions_for
+    from strom.pathways import queries
+    from strom.pathways.models import Agreement
+    from tests.factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+    countries = [CountryFactory(code="LV"), CountryFactory(code="EE")]
+    places = [Municipality.objects.create(country=countries[i % 2], name=f"Place {i}") for i in range(4)]
+    offices = [OrganisationFactory(municipality=m, country=m.country) for m in places]
+    nationals = [OrganisationFactory(municipality=None, country=c) for c in countries]
+    for place, wanted in zip(places, with_pathway, strict=True):
+        if wanted:
+            Pathway.objects.create(municipality=place, audience="adults", title=place.name)
+            Agreement.objects.create(municipality=place, title=place.name)
+    user = UserFactory()
+    expected = set()
+    for index, role in seats:
+        national = role in NATIONAL_ROLES
+        organisation = nationals[index % 2] if national else offices[index]
+        MembershipFactory(user=user, organisation=organisation, role=role)
+        if organisation.municipality_id:
+            expected.add(organisation.municipality.name)
+        elif "view_country_pathways" in permissions_for(role):
+            expected |= {p.name for p in places if p.country_id == organisation.country_id}
+    forget_access(user)
+    expected &= {p.name for p, wanted in zip(places, with_pathway, strict=True) if wanted}
+    assert {p.municipality.name for p in queries.pathways_visible_to(user)} == expected
+    assert {a.municipality.name for a in queries.agreements_visible_to(user)} == expected

@@ -11,6 +11,7 @@ from strom.directory.models import NeedTerm, Service
 from strom.pathways import health
 from strom.pathways import permissions as can
 from strom.pathways.models import (
+    PHASE_ORDER,
     Agreement,
     Audience,
     NationalMechanism,
@@ -227,8 +228,18 @@ def get_agreement_document_for_user(user, agreement_id) -> Agreement:
 
 
 def steps_of_municipality(municipality_id) -> QuerySet[Step]:
-    return Step.objects.filter(stage__pathway__municipality_id=municipality_id).select_related(
-        "stage", "stage__pathway"
+    """In pathway order: the group, then the stages as the referral phases follow each other."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    phase_order = Case(
+        *(When(stage__phase=phase, then=Value(index)) for index, phase in enumerate(PHASE_ORDER)),
+        output_field=IntegerField(),
+    )
+    return (
+        Step.objects.filter(stage__pathway__municipality_id=municipality_id)
+        .select_related("stage", "stage__pathway")
+        .annotate(phase_order=phase_order)
+        .order_by("stage__pathway__audience", "phase_order", "position", "title")
     )
 
 
