@@ -368,3 +368,22 @@ def _check_visibility(seats, with_pathway):
     expected &= {p.name for p, wanted in zip(places, with_pathway, strict=True) if wanted}
     assert {p.municipality.name for p in queries.pathways_visible_to(user)} == expected
     assert {a.municipality.name for a in queries.agreements_visible_to(user)} == expected
+
+
+@pytest.mark.parametrize("name", ["pathways:pathway_list", "pathways:agreement_list"])
+def test_it_links_every_list_to_the_national_referral_mechanism_of_the_members_country(
+    world, signed_in, name
+):
+    page = signed_in(world[Role.CASEWORKER]).get(reverse(name)).content.decode()
+    assert reverse("pathways:national_mechanism", args=["LV"]) in page
+    assert reverse("pathways:national_mechanism", args=["EE"]) not in page
+
+
+def test_it_lets_the_national_coordinator_keep_the_nrm_contacts_and_nobody_else(world, signed_in):
+    url = reverse("pathways:national_mechanism_edit", args=["LV"])
+    data = {"focal_point": "Test focal point", "phone": "+371 6700 0009"}
+    assert signed_in(world[Role.COORDINATOR]).post(url, data).status_code == 404
+    assert signed_in(world[Role.NATIONAL_COORDINATOR]).post(url, data).status_code == 302
+    page = signed_in(world[Role.CASEWORKER]).get(reverse("pathways:national_mechanism", args=["LV"]))
+    assert "Test focal point" in page.content.decode() and "+371 6700 0009" in page.content.decode()
+    assert AuditEvent.objects.filter(action="pathways.national_mechanism.created").count() == 1

@@ -19,9 +19,12 @@ from strom.pathways.models import Agreement
 def agreement_list(request):
     agreements = list(queries.agreements_visible_to(request.user))
     can_create = queries.editable_municipalities(request.user).exists()
-    return render(
-        request, "pathways/agreement_list.html", {"agreements": agreements, "can_create": can_create}
-    )
+    context = {
+        "agreements": agreements,
+        "can_create": can_create,
+        "countries": queries.countries_of(request.user),
+    }
+    return render(request, "pathways/agreement_list.html", context)
 
 
 @require_http_methods(["GET"])
