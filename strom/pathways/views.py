@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -224,6 +225,6 @@ def pathway_card(request, pathway_id):
     pathway = queries.get_pathway_for_user(request.user, pathway_id)
     latest = queries.latest_version(pathway)
     if latest is None:
-        raise refuse(actor=request.user, object_type="pathways.card", object_id=pathway_id)
+        raise Http404  # readable, but nothing is published yet: not a refusal to audit
     size = "pocket" if request.GET.get("size") == "pocket" else "a4"
     return card_response(request, latest, size=size)
