@@ -1,6 +1,9 @@
 """Tests: the same stack as production (real database, real Argon2), tuned for speed only where the
 behaviour under test does not change."""
 
+import tempfile
+from pathlib import Path
+
 from strom.settings.base import *  # noqa: F403
 from strom.settings.base import DATABASES, HUEY, VAR_DIR
 from strom.settings.env import env_str
@@ -23,3 +26,6 @@ else:
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Uploads of a test run go to a scratch folder, never into var/ beside a developer's own demo files.
+STROM_PRIVATE_FILES_DIR = Path(tempfile.mkdtemp(prefix="strom-test-private-"))

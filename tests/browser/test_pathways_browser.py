@@ -57,6 +57,16 @@ def test_it_builds_fixes_publishes_and_prints_a_pathway(page, world):
         pdf = PdfReader(io.BytesIO(card.read()))
     assert "Who to call" in pdf.pages[0].extract_text()
 
+    # A second version, then the history and the differences.
+    page.goto(f"/pathways/{pathway.pk}/")
+    page.get_by_role("button", name="Publish a new version").click()
+    page.get_by_text("Version 2 is published.").wait_for()
+    page.goto(f"/pathways/{pathway.pk}/versions/")
+    _clean(page)
+    page.get_by_role("button", name="Show the differences").click()
+    page.get_by_role("heading", name="From version 1 to version 2").wait_for()
+    _clean(page)
+
 
 @pytest.mark.django_db(transaction=True)
 def test_it_shows_the_demo_chain_with_its_problems_and_agreements(browser, live_server):
@@ -78,6 +88,21 @@ def test_it_shows_the_demo_chain_with_its_problems_and_agreements(browser, live_
     page.goto("/pathways/agreements/")
     _clean(page)
     save_screenshot(page, "agreements")
+    page.get_by_role("link", name="Kalnupe agreement on emergency help at night").click()
+    _clean(page)
+    page.get_by_role("link", name="Edit").click()
+    _clean(page)
+    page.fill("#id_valid_until", "2031-12-31")
+    page.set_input_files(
+        "#id_document",
+        files=[{"name": "signed.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}],
+    )
+    page.get_by_role("button", name="Save the agreement").click()
+    page.get_by_text("The agreement has been saved.").wait_for()
+    assert page.get_by_role("link", name="Download the signed PDF").is_visible()
+    _clean(page)
+    page.goto(f"/pathways/{kalnupe.pk}/")
+    assert page.locator(".health-item").filter(has_text="ends in").count() == 0  # renewed
     page.goto("/pathways/national/LV/")
     _clean(page)
     context.close()
