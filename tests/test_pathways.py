@@ -127,7 +127,7 @@ def test_it_keeps_a_published_version_frozen_when_the_draft_changes(world, signe
     assert "A renamed step" in titles
     assert "A renamed step" not in [s.title for _st, s in from_snapshot(before).all_steps()]
     compared = client.get(reverse("pathways:version_compare", args=[chain.pathway.pk]) + "?from=1&to=2")
-    assert "A renamed step" in compared.content.decode() and "contact_phone" in compared.content.decode()
+    assert "A renamed step" in compared.content.decode() and "contact phone" in compared.content.decode()
 
 
 def test_it_rejects_an_invalid_step_and_saves_nothing(world, signed_in, chain):
@@ -387,3 +387,81 @@ def test_it_lets_the_national_coordinator_keep_the_nrm_contacts_and_nobody_else(
     page = signed_in(world[Role.CASEWORKER]).get(reverse("pathways:national_mechanism", args=["LV"]))
     assert "Test focal point" in page.content.decode() and "+371 6700 0009" in page.content.decode()
     assert AuditEvent.objects.filter(action="pathways.national_mechanism.created").count() == 1
+
+
+def _api(user) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {do_create_api_token(actor=user, name='t', days=1)[1]}")
+
+
+def test_it_edits_steps_over_the_api_with_the_forms_rules(world, chain):
+    coordinator = _api(world[Role.COORDINATOR])
+    body = {
+        "pathway": str(chain.pathway.pk),
+        "phase": "long_term",
+        "title": "Peer support group",
+        "responsible": str(world.ngo.pk),
+        "backup": str(world.social.pk),
+        "contact_function": "Group facilitator",
+        "contact_phone": "+371 6000 5555",
+        "max_response_hours": 168,
+        "needs": ["psychological_assistance"],
+    }
+    created = coordinator.post("/api/v1/steps", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    step_id = created.json()["id"]
+    assert Step.objects.get(pk=step_id).stage.phase == "long_term"
+    same_backup = {**body, "backup": str(world.ngo.pk)}
+    refused = coordinator.put(f"/api/v1/steps/{step_id}", same_backup, content_type="application/json")
+    assert refused.status_code == 400 and "backup" in refused.json()["detail"]
+    foreign = {**body, "responsible": str(world.other.pk)}
+    assert (
+        coordinator.put(f"/api/v1/steps/{step_id}", foreign, content_type="application/json").status_code
+        == 400
+    )
+    assert Step.objects.get(pk=step_id).responsible == world.ngo
+    changed = coordinator.put(
+        f"/api/v1/steps/{step_id}", {**body, "title": "Peer group"}, content_type="application/json"
+    )
+    assert changed.json()["title"] == "Peer group"
+    outsider = _api(world["outsider"])
+    assert outsider.post("/api/v1/steps", body, content_type="application/json").status_code == 404
+    assert outsider.put(f"/api/v1/steps/{step_id}", body, content_type="application/json").status_code == 404
+    assert outsider.delete(f"/api/v1/steps/{step_id}").status_code == 404
+    assert _api(world[Role.CASEWORKER]).delete(f"/api/v1/steps/{step_id}").status_code == 404
+    assert coordinator.delete(f"/api/v1/steps/{step_id}").status_code == 204
+    assert not Step.objects.filter(pk=step_id).exists()
+
+
+def test_it_records_agreements_over_the_api(world, chain):
+    from strom.pathways.models import Agreement
+
+    body = {
+        "municipality": str(world.municipal.municipality_id),
+        "title": "API memorandum",
+        "parties": [str(world.ngo.pk), str(world.social.pk)],
+        "steps": [str(chain.shelter_step.pk)],
+        "valid_until": "2030-01-31",
+        "status": "active",
+    }
+    coordinator = _api(world[Role.COORDINATOR])
+    created = coordinator.post("/api/v1/agreements", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["steps"] == [str(chain.shelter_step.pk)]
+    one_party = {**body, "parties": [str(world.ngo.pk)]}
+    assert (
+        coordinator.post("/api/v1/agreements", one_party, content_type="application/json").status_code == 400
+    )
+    outsider = _api(world["outsider"])
+    assert outsider.post("/api/v1/agreements", body, content_type="application/json").status_code == 404
+    agreement_id = created.json()["id"]
+    ended = {**body, "status": "terminated"}
+    assert (
+        outsider.put(f"/api/v1/agreements/{agreement_id}", ended, content_type="application/json").status_code
+        == 404
+    )
+    assert (
+        coordinator.put(f"/api/v1/agreements/{agreement_id}", ended, content_type="application/json").json()[
+            "status"
+        ]
+        == "terminated"
+    )
+    assert Agreement.objects.filter(title="API memorandum").count() == 1

@@ -1,15 +1,20 @@
 """The local referral mechanism over the API: the same queries, predicates and actions as the pages."""
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from pydantic import Field
 
+from strom.api.v1.schemas import ErrorOut
+from strom.core.access import refuse
 from strom.pathways import actions, queries
-from strom.pathways.models import Agreement, Pathway
+from strom.pathways.forms import AgreementForm, StepForm
+from strom.pathways.models import Agreement, Pathway, Step
 from strom.pathways.structure import PathwayData
 
 router = Router(tags=["pathways"])
@@ -191,4 +196,169 @@ def agreement_list(request: HttpRequest):
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut)
 def agreement_detail(request: HttpRequest, agreement_id: UUID):
+    return _agreement_out(queries.get_agreement_for_user(request.auth, agreement_id))
+
+
+# --- Editing the draft and the agreements: validated by the pages' own forms --------------------
+
+
+class StepIn(Schema):
+    pathway: UUID
+    phase: Literal["identification", "first_assistance", "long_term", "return", "proceedings"]
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    position: int = Field(0, ge=0, le=1000)
+    responsible: UUID | None = None
+    backup: UUID | None = None
+    contact_function: str = Field("", max_length=200)
+    contact_phone: str = Field("", max_length=40)
+    contact_reachable_24_7: bool = False
+    requires_24_7: bool = False
+    max_response_hours: int | None = Field(None, ge=0, le=8760)
+    needs: list[str] = []
+    for_adults: bool = True
+    for_children: bool = False
+    for_nationals: bool = True
+    for_foreign_nationals: bool = True
+    handover: Literal["", "national", "transnational"] = ""
+    legal_basis: str = Field("", max_length=300)
+
+
+class StepSavedOut(StepOut):
+    pathway: UUID
+    phase: str
+
+
+def _form_errors(form) -> HttpError:
+    """One readable line per field, in the caller's language, as the page would show them."""
+    lines = [f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()]
+    return HttpError(400, " ".join(lines))
+
+
+def _step_out(step: Step) -> dict:
+    def ref(org):
+        return {"id": org.pk, "name": org.name} if org else None
+
+    return {
+        **{
+            name: getattr(step, name)
+            for name in StepOut.model_fields
+            if name not in {"responsible", "backup", "needs", "id"}
+        },
+        "id": step.pk,
+        "responsible": ref(step.responsible),
+        "backup": ref(step.backup),
+        "needs": sorted(n.code for n in step.needs.all()),
+        "pathway": step.stage.pathway_id,
+        "phase": step.stage.phase,
+    }
+
+
+def _save_step(request, step: Step, payload: StepIn) -> Step:
+    data = payload.dict(exclude={"pathway", "phase"})
+    data["responsible"] = str(data["responsible"] or "")
+    data["backup"] = str(data["backup"] or "")
+    if data["max_response_hours"] is None:
+        data["max_response_hours"] = ""
+    form = StepForm(
+        data=data, instance=step, partners=queries.partner_organisations(step.stage.pathway.municipality)
+    )
+    if not form.is_valid():
+        raise _form_errors(form)
+    return actions.do_save_step(actor=request.auth, step=form.instance, needs=form.cleaned_data["needs"])
+
+
+@router.post(
+    "/steps", response={201: StepSavedOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a step to a draft"
+)
+def step_create(request: HttpRequest, payload: StepIn):
+    pathway = queries.get_pathway_for_user(request.auth, payload.pathway, for_write=True)
+    stage = pathway.stages.filter(phase=payload.phase).first()
+    if stage is None:
+        raise HttpError(400, "The pathway has no such stage.")
+    stage.pathway = pathway
+    step = _save_step(request, Step(stage=stage), payload)
+    return 201, _step_out(step)
+
+
+@router.put(
+    "/steps/{uuid:step_id}",
+    response={200: StepSavedOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Change a step",
+)
+def step_update(request: HttpRequest, step_id: UUID, payload: StepIn):
+    step = queries.get_step_for_user(request.auth, step_id)
+    if payload.pathway != step.stage.pathway_id or payload.phase != step.stage.phase:
+        raise HttpError(400, "A step stays in its pathway and stage; add a new one elsewhere instead.")
+    return _step_out(_save_step(request, step, payload))
+
+
+@router.delete(
+    "/steps/{uuid:step_id}", response={204: None, 404: ErrorOut}, summary="Remove a step from a draft"
+)
+def step_delete(request: HttpRequest, step_id: UUID):
+    actions.do_delete_step(actor=request.auth, step=queries.get_step_for_user(request.auth, step_id))
+    return 204, None
+
+
+class AgreementIn(Schema):
+    municipality: UUID
+    title: str = Field(min_length=1, max_length=200)
+    parties: list[UUID]
+    steps: list[UUID] = []
+    needs: list[str] = []
+    signed_on: date | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    status: Literal["draft", "active", "terminated"] = "draft"
+
+
+def _save_agreement(request, agreement: Agreement, payload: AgreementIn) -> Agreement:
+    data = payload.dict(exclude={"municipality"})
+    data["parties"] = [str(p) for p in data["parties"]]
+    data["steps"] = [str(s) for s in data["steps"]]
+    for name in ("signed_on", "valid_from", "valid_until"):
+        data[name] = data[name].isoformat() if data[name] else ""
+    form = AgreementForm(
+        data=data,
+        instance=agreement,
+        partners=queries.partner_organisations(agreement.municipality),
+        steps=queries.steps_of_municipality(agreement.municipality_id),
+    )
+    if not form.is_valid():
+        raise _form_errors(form)
+    clean = form.cleaned_data
+    try:
+        return actions.do_save_agreement(
+            actor=request.auth,
+            agreement=form.instance,
+            parties=list(clean["parties"]),
+            steps=list(clean["steps"]),
+            needs=list(clean["needs"]),
+        )
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from error
+
+
+@router.post(
+    "/agreements", response={201: AgreementOut, 400: ErrorOut, 404: ErrorOut}, summary="Record an agreement"
+)
+def agreement_create(request: HttpRequest, payload: AgreementIn):
+    municipality = queries.editable_municipalities(request.auth).filter(pk=payload.municipality).first()
+    if municipality is None:
+        raise refuse(actor=request.auth, object_type="pathways.agreement", object_id="new")
+    agreement = _save_agreement(request, Agreement(municipality=municipality), payload)
+    return 201, _agreement_out(queries.get_agreement_for_user(request.auth, agreement.pk))
+
+
+@router.put(
+    "/agreements/{agreement_id}",
+    response={200: AgreementOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Change an agreement",
+)
+def agreement_update(request: HttpRequest, agreement_id: UUID, payload: AgreementIn):
+    agreement = queries.get_agreement_for_user(request.auth, agreement_id, for_write=True)
+    if payload.municipality != agreement.municipality_id:
+        raise HttpError(400, "An agreement stays in its municipality.")
+    _save_agreement(request, agreement, payload)
     return _agreement_out(queries.get_agreement_for_user(request.auth, agreement_id))
