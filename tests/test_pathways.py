@@ -465,3 +465,25 @@ def test_it_records_agreements_over_the_api(world, chain):
         == "terminated"
     )
     assert Agreement.objects.filter(title="API memorandum").count() == 1
+
+
+def test_it_shows_a_pathway_in_the_same_number_of_queries_however_many_steps(world, signed_in, chain):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(world[Role.COORDINATOR])
+    url = reverse("pathways:pathway_detail", args=[chain.pathway.pk])
+    client.get(url)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for number in range(12):
+        step = Step.objects.create(
+            stage=chain.shelter_step.stage, title=f"Extra {number}", responsible=world.ngo
+        )
+        step.needs.set(chain.shelter_step.needs.all())
+    assert count() == before
