@@ -18,6 +18,30 @@ def send_email(to: str, subject: str, body: str) -> None:
     send_mail(subject, body, None, [to], fail_silently=False)
 
 
+def messages_in_their_language(users, subject, template: str, context: dict) -> dict[str, tuple[str, str]]:
+    """One e-mail per address, each in its reader's preferred language. `subject` is a lazy
+    translation, rendered inside the reader's language."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    messages = {}
+    for user in users:
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language):
+            messages[user.email] = (str(subject), render_to_string(template, context))
+    return messages
+
+
+def send_on_commit(messages: dict[str, tuple[str, str]]) -> None:
+    """Queue the e-mails once the caller's transaction commits, so nothing goes out for work that
+    rolled back."""
+    from django.db import transaction
+
+    for email, (subject, body) in messages.items():
+        transaction.on_commit(lambda e=email, s=subject, b=body: send_email(e, s, b))
+
+
 @db_periodic_task(crontab(hour="3", minute="15"))
 def clear_expired_sessions() -> int:
     """Remove sessions past their expiry every night: they hold nothing useful and should not pile up."""

@@ -5,17 +5,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, task
 
 from strom.accounts.models import Membership
 from strom.accounts.roles import ROLE_PERMISSIONS, Perm
 from strom.core.audit import log_event
-from strom.core.tasks import send_email
+from strom.core.tasks import messages_in_their_language, send_on_commit
 from strom.directory.models import Service
 
 CONFIRM_EVERY = timedelta(days=182)
@@ -52,23 +52,19 @@ def _remind(service_id) -> int:
             .select_related("user")
         )
         link = settings.STROM_BASE_URL.rstrip("/") + reverse("directory:service_detail", args=[service.pk])
-        messages = {}
-        for membership in recipients:
-            user = membership.user
-            with translation.override(user.preferred_language):
-                subject = _("Please confirm your listing in the Strom directory")
-                body = render_to_string(
-                    "directory/email/confirm_listing.txt", {"service": service, "link": link}
-                )
-            messages[user.email] = (subject, body)
+        messages = messages_in_their_language(
+            [membership.user for membership in recipients],
+            gettext_lazy("Please confirm your listing in the Strom directory"),
+            "directory/email/confirm_listing.txt",
+            {"service": service, "link": link},
+        )
         log_event(
             actor=None,
             action="directory.service.reminder_sent",
             obj=service,
             details={"recipients": len(messages)},
         )
-        for email, (subject, body) in messages.items():
-            transaction.on_commit(lambda e=email, s=subject, b=body: send_email(e, s, b))
+        send_on_commit(messages)
     return len(messages)
 
 

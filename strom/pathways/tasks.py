@@ -5,17 +5,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from strom.accounts.models import Membership
 from strom.accounts.roles import ROLE_PERMISSIONS, Perm
 from strom.core.audit import log_event
-from strom.core.tasks import send_email
+from strom.core.tasks import messages_in_their_language, send_on_commit
 from strom.pathways.models import Agreement, AgreementReminder
 
 
@@ -69,8 +68,7 @@ def _remind(agreement_id, today) -> int:
                 obj=agreement,
                 details={"days_before": threshold, "recipients": len(messages)},
             )
-            for email, (subject, body) in messages.items():
-                transaction.on_commit(lambda e=email, s=subject, b=body: send_email(e, s, b))
+            send_on_commit(messages)
     except IntegrityError:
         return 0
     return len(messages)
@@ -91,14 +89,9 @@ def _messages(agreement: Agreement, days_left: int) -> dict[str, tuple[str, str]
         .select_related("user")
     )
     link = settings.STROM_BASE_URL.rstrip("/") + reverse("pathways:agreement_detail", args=[agreement.pk])
-    messages = {}
-    for membership in members:
-        user = membership.user
-        with translation.override(user.preferred_language):
-            subject = _("A cooperation agreement ends soon")
-            body = render_to_string(
-                "pathways/email/agreement_expiring.txt",
-                {"agreement": agreement, "days": days_left, "link": link},
-            )
-        messages[user.email] = (subject, body)
-    return messages
+    return messages_in_their_language(
+        [membership.user for membership in members],
+        _("A cooperation agreement ends soon"),
+        "pathways/email/agreement_expiring.txt",
+        {"agreement": agreement, "days": days_left, "link": link},
+    )
