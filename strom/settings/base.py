@@ -225,6 +225,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
         "huey": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every PDF at INFO; only its warnings matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
