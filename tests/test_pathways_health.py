@@ -183,3 +183,9 @@ def test_it_draws_every_step_and_marks_problems_with_more_than_colour():
     assert svg.count('class="step"') == 2
     assert ">!</text>" in svg  # the problem mark, not only a red frame
     assert "Test NGO" in svg and "<title" in svg and "<desc" in svg
+
+
+def test_it_keeps_each_mark_of_a_box_on_one_line():
+    step = _step(max_response_hours=336, requires_24_7=False, handover="transnational")
+    assert diagram._meta_lines(step) == ["within 336 hours", "→ abroad"]
+    assert diagram._meta_lines(_step(max_response_hours=4)) == ["within 4 hours · 24/7"]

@@ -20,7 +20,7 @@ from strom.pathways.structure import PathwayData, StepData
 
 LANE_LABEL_WIDTH = 170
 COLUMN_WIDTH = 190
-HEADER_HEIGHT = 56
+HEADER_HEIGHT = 66
 BOX_WIDTH = 172
 BOX_LINE = 15
 BOX_PADDING = 8
@@ -50,10 +50,11 @@ class _Box:
     step: StepData
     column: int
     lines: list[str]
+    meta: list[str]
 
     @property
     def height(self) -> int:
-        return BOX_PADDING * 2 + BOX_LINE * (len(self.lines) + 1)
+        return BOX_PADDING * 2 + BOX_LINE * (len(self.lines) + len(self.meta))
 
 
 def _title_lines(title: str) -> list[str]:
@@ -61,6 +62,17 @@ def _title_lines(title: str) -> list[str]:
     if len(lines) > MAX_TITLE_LINES:
         lines = lines[:MAX_TITLE_LINES]
         lines[-1] = lines[-1][: CHARS_PER_LINE - 1].rstrip() + "…"
+    return lines
+
+
+def _meta_lines(step: StepData) -> list[str]:
+    """The response time and the marks, packed into lines without splitting a mark ("→ NRM")."""
+    lines: list[str] = []
+    for part in _response_text(step).split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= CHARS_PER_LINE:
+            lines[-1] += " · " + part
+        elif part:
+            lines.append(part)
     return lines
 
 
@@ -102,7 +114,8 @@ def render(data: PathwayData, severities: dict[str, str], *, element_id="pathway
     for column, stage in enumerate(data.stages):
         for step in stage.steps:
             key = step.responsible.id if step.responsible else None
-            grid.setdefault((key, column), []).append(_Box(step, column, _title_lines(step.title)))
+            box = _Box(step, column, _title_lines(step.title), _meta_lines(step))
+            grid.setdefault((key, column), []).append(box)
 
     width = LANE_LABEL_WIDTH + COLUMN_WIDTH * max(1, len(phases))
     parts: list[str] = []
@@ -145,7 +158,7 @@ def _header(phases: list[str], width: int) -> str:
     cells = [f'<rect x="0" y="0" width="{width}" height="{HEADER_HEIGHT}" fill="{COLOURS["header"]}"/>']
     for column, phase in enumerate(phases):
         x = LANE_LABEL_WIDTH + column * COLUMN_WIDTH
-        lines = textwrap.wrap(f"{column + 1}. {Phase(phase).label}", 26)[:3]
+        lines = textwrap.wrap(f"{column + 1}. {Phase(phase).label}", 21)[:3]
         cells.append(_text_block(x + 10, 20, lines, fill="#ffffff", weight="bold"))
         if column < len(phases) - 1:
             tip = x + COLUMN_WIDTH
@@ -169,7 +182,7 @@ def _box(box: _Box, x: int, y: int, severities: dict[str, str]) -> str:
     meta = _text_block(
         x + BOX_PADDING,
         y + BOX_PADDING + 11 + BOX_LINE * len(box.lines),
-        [_response_text(box.step)],
+        box.meta,
         fill=COLOURS["muted"],
     )
     mark = ""
