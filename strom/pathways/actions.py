@@ -31,17 +31,14 @@ def _require(allowed: bool) -> None:
 
 
 def _log(actor, action: str, obj, municipality_id, details=None) -> None:
-    """The event goes to the organisation the coordinator acts for, so that it shows on that
-    organisation's audit page."""
+    """The event goes to the organisation the person acts for in the municipality (for coordinators,
+    the coordinating one), so that it shows on that organisation's audit page."""
     from strom.accounts.models import Organisation
     from strom.accounts.roles import Perm, permissions_for
 
-    seats = get_access(actor).seats
-    ids = [
-        s.organisation_id
-        for s in seats
-        if s.municipality_id == str(municipality_id) and Perm.EDIT_PATHWAYS in permissions_for(s.role)
-    ]
+    local = [s for s in get_access(actor).seats if s.municipality_id == str(municipality_id)]
+    coordinating = [s for s in local if Perm.EDIT_PATHWAYS in permissions_for(s.role)]
+    ids = [s.organisation_id for s in coordinating or local]
     organisation = Organisation.objects.filter(pk__in=ids).order_by("name").first()
     log_event(actor=actor, action=action, obj=obj, organisation=organisation, details=details)
 

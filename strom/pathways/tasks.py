@@ -66,12 +66,27 @@ def _remind(agreement_id, today) -> int:
                 actor=None,
                 action="pathways.agreement.reminder_sent",
                 obj=agreement,
+                organisation=_coordinating_organisation(agreement),
                 details={"days_before": threshold, "recipients": len(messages)},
             )
             send_on_commit(messages)
     except IntegrityError:
         return 0
     return len(messages)
+
+
+def _coordinating_organisation(agreement: Agreement):
+    """Where the municipality's coordinators sit, so that the reminder shows on their audit page."""
+    membership = (
+        Membership.objects.active()
+        .filter(
+            organisation__municipality_id=agreement.municipality_id, role__in=_roles_with(Perm.EDIT_PATHWAYS)
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+        .first()
+    )
+    return membership.organisation if membership else None
 
 
 def _messages(agreement: Agreement, days_left: int) -> dict[str, tuple[str, str]]:
