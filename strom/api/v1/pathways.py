@@ -113,14 +113,20 @@ def _summary(pathway: Pathway, number: int | None) -> dict:
     }
 
 
-@router.get("/pathways", response=list[PathwaySummaryOut])
+@router.get(
+    "/pathways", response={200: list[PathwaySummaryOut], 404: ErrorOut}, summary="Pathways within reach"
+)
 def pathway_list(request: HttpRequest):
     pathways = list(queries.pathways_visible_to(request.auth))
     latest = queries.latest_numbers([p.pk for p in pathways])
     return [_summary(pathway, latest.get(pathway.pk)) for pathway in pathways]
 
 
-@router.get("/pathways/{pathway_id}", response=PathwayOut)
+@router.get(
+    "/pathways/{pathway_id}",
+    response={200: PathwayOut, 404: ErrorOut},
+    summary="A pathway's draft and health",
+)
 def pathway_detail(request: HttpRequest, pathway_id: UUID):
     pathway = queries.get_pathway_for_user(request.auth, pathway_id)
     data = queries.draft_of(pathway)
@@ -143,7 +149,11 @@ def pathway_detail(request: HttpRequest, pathway_id: UUID):
     }
 
 
-@router.get("/pathways/{pathway_id}/versions/{number}", response=VersionOut)
+@router.get(
+    "/pathways/{pathway_id}/versions/{number}",
+    response={200: VersionOut, 404: ErrorOut},
+    summary="A published version",
+)
 def version_detail(request: HttpRequest, pathway_id: UUID, number: int):
     version = queries.get_version_for_user(request.auth, pathway_id, number)
     return {
@@ -155,7 +165,11 @@ def version_detail(request: HttpRequest, pathway_id: UUID, number: int):
     }
 
 
-@router.post("/pathways/{pathway_id}/versions", response={201: VersionOut})
+@router.post(
+    "/pathways/{pathway_id}/versions",
+    response={201: VersionOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Publish the draft",
+)
 def pathway_publish(request: HttpRequest, pathway_id: UUID, note: str = ""):
     """Publish the draft as the next version; `note` says what changed (at most 300 characters)."""
     pathway = queries.get_pathway_for_user(request.auth, pathway_id, for_write=True)
@@ -188,13 +202,17 @@ def _agreement_out(agreement: Agreement) -> dict:
     }
 
 
-@router.get("/agreements", response=list[AgreementOut])
+@router.get(
+    "/agreements", response={200: list[AgreementOut], 404: ErrorOut}, summary="Agreements within reach"
+)
 def agreement_list(request: HttpRequest):
     agreements = queries.agreements_visible_to(request.auth).prefetch_related("steps", "needs")
     return [_agreement_out(agreement) for agreement in agreements]
 
 
-@router.get("/agreements/{agreement_id}", response=AgreementOut)
+@router.get(
+    "/agreements/{agreement_id}", response={200: AgreementOut, 404: ErrorOut}, summary="One agreement"
+)
 def agreement_detail(request: HttpRequest, agreement_id: UUID):
     return _agreement_out(queries.get_agreement_for_user(request.auth, agreement_id))
 
