@@ -163,3 +163,10 @@ def test_it_answers_404_when_someone_revokes_another_users_token(world, signed_i
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_it_answers_json_not_html_for_an_api_address_no_route_matches(db, client):
+    response = client.delete("/api/v1/steps/not-an-id")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not Found"}

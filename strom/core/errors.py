@@ -1,5 +1,6 @@
 """Error pages: plain, translated, and free of anything the request carried."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from strom.core.access import public_view
@@ -17,6 +18,9 @@ def permission_denied(request, exception=None):
 
 @public_view
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # An API client gets JSON like every other API answer, also for an address no route matches.
+        return JsonResponse({"detail": "Not Found"}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -167,7 +167,7 @@ def version_detail(request: HttpRequest, pathway_id: UUID, number: int):
 
 @router.post(
     "/pathways/{pathway_id}/versions",
-    response={201: VersionOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: VersionOut, 400: ErrorOut, 404: ErrorOut},
     summary="Publish the draft",
 )
 def pathway_publish(request: HttpRequest, pathway_id: UUID, note: str = ""):
@@ -176,7 +176,7 @@ def pathway_publish(request: HttpRequest, pathway_id: UUID, note: str = ""):
     try:
         version = actions.do_publish_pathway(actor=request.auth, pathway=pathway, note=note[:300])
     except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise HttpError(400, " ".join(error.messages)) from error
     return 201, {
         "pathway": pathway.pk,
         "number": version.number,
