@@ -9,7 +9,7 @@ from then on they are the municipality's own, to adapt. Organisations are named 
 to the municipality's organisations; a step with no match is left for the coordinator to assign.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +51,29 @@ REFLECTION_NOTE = _(
 )
 SOCIAL_DUTY_DESK = _("Social services duty desk")
 NGO_HOTLINE = _("Support line of the service provider")
+
+EMERGENCY_MEDICAL = StepBlueprint(
+    _("Emergency medical treatment"),
+    _("Examination and treatment at once, whatever the person's residence status."),
+    Kind.HEALTH,
+    Kind.MUNICIPAL_SOCIAL_SERVICES,
+    _("Emergency department"),
+    4,
+    ("emergency_medical",),
+    "CoE CETS 197 Art. 12(1)(b)",
+    requires_24_7=True,
+)
+REFLECTION_PERIOD = StepBlueprint(
+    _("Grant the recovery and reflection period"),
+    _("For foreign nationals: at least 30 days of authorised stay, and no expulsion."),
+    Kind.MIGRATION,
+    Kind.MUNICIPAL_ADMINISTRATION,
+    _("Migration service duty officer"),
+    72,
+    ("safety_protection",),
+    "CoE CETS 197 Art. 13(1)",
+    for_nationals=False,
+)
 
 ADULTS = Blueprint(
     audience=Audience.ADULTS,
@@ -102,17 +125,7 @@ ADULTS = Blueprint(
                 "CoE CETS 197 Art. 12(1)(a), 12(2)",
                 requires_24_7=True,
             ),
-            StepBlueprint(
-                _("Emergency medical treatment"),
-                _("Examination and treatment at once, whatever the person's residence status."),
-                Kind.HEALTH,
-                Kind.MUNICIPAL_SOCIAL_SERVICES,
-                _("Emergency department"),
-                4,
-                ("emergency_medical",),
-                "CoE CETS 197 Art. 12(1)(b)",
-                requires_24_7=True,
-            ),
+            EMERGENCY_MEDICAL,
             StepBlueprint(
                 _("Interpretation and information on rights"),
                 _("In a language the person understands: rights, services, the reflection period."),
@@ -123,17 +136,7 @@ ADULTS = Blueprint(
                 ("interpretation", "counselling_information"),
                 "CoE CETS 197 Art. 12(1)(c)-(d)",
             ),
-            StepBlueprint(
-                _("Grant the recovery and reflection period"),
-                _("For foreign nationals: at least 30 days of authorised stay, and no expulsion."),
-                Kind.MIGRATION,
-                Kind.MUNICIPAL_ADMINISTRATION,
-                _("Migration service duty officer"),
-                72,
-                ("safety_protection",),
-                "CoE CETS 197 Art. 13(1)",
-                for_nationals=False,
-            ),
+            REFLECTION_PERIOD,
             StepBlueprint(
                 _("Assess the risks and agree a safety plan"),
                 _("With the person, and never as a condition for assistance."),
@@ -275,17 +278,7 @@ CHILDREN = Blueprint(
                 "CoE CETS 197 Art. 12(1)(a), 12(2)",
                 requires_24_7=True,
             ),
-            StepBlueprint(
-                _("Emergency medical treatment"),
-                _("Examination and treatment at once, whatever the person's residence status."),
-                Kind.HEALTH,
-                Kind.CHILD_PROTECTION,
-                _("Emergency department"),
-                4,
-                ("emergency_medical",),
-                "CoE CETS 197 Art. 12(1)(b)",
-                requires_24_7=True,
-            ),
+            replace(EMERGENCY_MEDICAL, backup=Kind.CHILD_PROTECTION),
             StepBlueprint(
                 _("Interpretation and information a child can understand"),
                 _("Explained in the child's language, with the guardian present."),
@@ -296,17 +289,7 @@ CHILDREN = Blueprint(
                 ("interpretation", "counselling_information"),
                 "CoE CETS 197 Art. 12(1)(c)-(d), 12(7)",
             ),
-            StepBlueprint(
-                _("Grant the recovery and reflection period"),
-                _("For foreign nationals: at least 30 days of authorised stay, and no expulsion."),
-                Kind.MIGRATION,
-                Kind.CHILD_PROTECTION,
-                _("Migration service duty officer"),
-                72,
-                ("safety_protection",),
-                "CoE CETS 197 Art. 13(1)",
-                for_nationals=False,
-            ),
+            replace(REFLECTION_PERIOD, backup=Kind.CHILD_PROTECTION),
         ),
         Phase.LONG_TERM: (
             StepBlueprint(
