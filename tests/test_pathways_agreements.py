@@ -193,3 +193,22 @@ def test_it_treats_an_active_agreement_past_its_end_as_expired(chain):
     chain.agreement.valid_until = timezone.localdate() - timedelta(days=1)
     assert chain.agreement.effective_status() == Agreement.Status.EXPIRED
     assert not chain.agreement.is_in_force()
+
+
+def test_it_removes_the_old_signed_pdf_once_a_new_one_replaces_it(
+    world, signed_in, private_files, django_capture_on_commit_callbacks
+):
+    client = signed_in(world[Role.COORDINATOR])
+    first = SimpleUploadedFile("first.pdf", MINIMAL_PDF, content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_new(world), {**_form(world), "document": first})
+    agreement = Agreement.objects.get()
+    old = private_files / agreement.document.name
+    second = SimpleUploadedFile("second.pdf", MINIMAL_PDF + b"%second\n", content_type="application/pdf")
+    url = reverse("pathways:agreement_edit", args=[agreement.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {**_form(world), "document": second}).status_code == 302
+    agreement.refresh_from_db()
+    assert not old.exists()
+    assert (private_files / agreement.document.name).read_bytes().endswith(b"%second\n")
+    assert agreement.document_name == "second.pdf"

@@ -249,6 +249,7 @@ def do_save_agreement(*, actor, agreement: Agreement, parties, steps, needs, doc
     """Create or change an agreement with its parties and scope; a new signed document replaces the
     old one (the old file is removed once the change is committed)."""
     access = get_access(actor)
+    stored = None
     if not agreement._state.adding:
         stored = Agreement.objects.select_for_update().get(pk=agreement.pk)
         _require(can.can_edit_pathways_of(access, stored.municipality_id))
@@ -260,14 +261,14 @@ def do_save_agreement(*, actor, agreement: Agreement, parties, steps, needs, doc
     if len(parties) < 2:
         raise ValidationError(_("An agreement has at least two parties."))
     created = agreement._state.adding
-    old_file = None if created else Agreement.objects.get(pk=agreement.pk).document.name
+    agreement.full_clean()  # before the file is written, so that invalid input leaves no file behind
     if document is not None:
         agreement.document.save(f"{uuid.uuid4()}.pdf", document, save=False)
         agreement.document_name = _safe_name(document.name)
         agreement.document_size = document.size
-        if old_file:
+        if stored is not None and stored.document:
+            old_file = stored.document.name
             transaction.on_commit(lambda: agreement.document.storage.delete(old_file))
-    agreement.full_clean()
     agreement.save()
     agreement.parties.set(parties)
     agreement.steps.set(steps)

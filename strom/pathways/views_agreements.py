@@ -1,5 +1,7 @@
 """Cooperation agreements (MoUs) between the organisations of a municipality's referral mechanism."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
@@ -84,13 +86,10 @@ def agreement_new(request):
     if step is not None:
         initial = {"steps": [step], "parties": [o for o in (step.responsible, step.backup) if o]}
         initial["title"] = _("Cooperation on: %(step)s") % {"step": step.title}
-    response = _edit(request, Agreement(municipality=municipality), initial)
-    return response
+    return _edit(request, Agreement(municipality=municipality), initial)
 
 
 def _uuid_or_none(value):
-    import uuid
-
     try:
         return uuid.UUID(str(value))
     except ValueError:
