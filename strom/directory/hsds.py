@@ -37,7 +37,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from strom.accounts.models import Organisation
+from strom.core import spreadsheets
 from strom.core.audit import log_event
+from strom.core.spreadsheets import unescape_cell
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
 from strom.directory.permissions import can_see_confidential
 from strom.directory.taxonomy import taxonomy as need_taxonomy
@@ -531,20 +533,18 @@ def _columns(table: str) -> dict[str, dict]:
     return {name: spec for name, spec in properties.items() if spec.get("type") != "array"}
 
 
-def _cell(value) -> str:
+def _cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
-    return "" if value is None else str(value)
+    return "" if value is None else value
 
 
 def _csv_bytes(table: str, rows: Iterable[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    """One table as CSV. Text that a spreadsheet would run as a formula gets a leading apostrophe
+    (strom.core.spreadsheets), which _typed_row takes off again on import."""
     columns = list(_columns(table))
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return out.getvalue().encode("utf-8")
+    body = ([_cell(row.get(column)) for column in columns] for row in rows)
+    return spreadsheets.csv_text([columns, *body], lineterminator="\r\n").encode("utf-8")
 
 
 def _flatten(documents: list[dict], rows: dict[str, dict]) -> None:
@@ -738,6 +738,7 @@ def _typed_row(record: dict, table: str, file: str, row: int, reader: _Reader) -
     typed = {}
     for name, spec in _columns(table).items():
         cell = record.get(name)
+        cell = unescape_cell(cell)  # the apostrophe _csv_bytes puts before a formula-like text
         if cell is None or (
             cell == "" and (spec.get("type") != "string" or "format" in spec or "enum" in spec)
         ):

@@ -1,8 +1,5 @@
 """Gap analysis page and its CSV and XLSX downloads."""
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
@@ -10,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from strom.core import spreadsheets
 from strom.core.access import refuse
 from strom.directory import gaps, queries
 from strom.directory.languages import is_known, language_choices, language_name
@@ -64,14 +62,8 @@ def gap_analysis(request):
     return render(request, "directory/gap_analysis.html", context)
 
 
-def _safe(cell):
-    """Spreadsheets run a cell that starts with = + - or @ as a formula: names never should."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
-        return "'" + cell
-    return cell
-
-
 def _table(request) -> tuple[str, list[list]]:
+    """The gap table, header first; the download views escape it through strom.core.spreadsheets."""
     _municipalities, municipality, _language, matrix, names = _analysis(request)
     header = [_("Need"), *matrix.organisations, _("Gaps")]
     body = [
@@ -83,41 +75,23 @@ def _table(request) -> tuple[str, list[list]]:
         for row in matrix.rows
     ]
     return slugify(municipality.name) or "municipality", [
-        [_safe(cell) for cell in row] for row in [header, *body]
+        [cell if isinstance(cell, int) else str(cell) for cell in row] for row in [header, *body]
     ]
 
 
 @require_http_methods(["GET"])
 def gap_analysis_csv(request):
     name, table = _table(request)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(table)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(spreadsheets.csv_text(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="gaps-{name}.csv"'
     return response
 
 
 @require_http_methods(["GET"])
 def gap_analysis_xlsx(request):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     name, table = _table(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Gaps")[:31]
-    for row in table:
-        sheet.append([cell if isinstance(cell, int) else str(cell) for cell in row])
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        spreadsheets.xlsx_bytes({_("Gaps"): table}), content_type=spreadsheets.XLSX_CONTENT_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="gaps-{name}.xlsx"'
     return response
