@@ -3,6 +3,7 @@
 import copy
 import itertools
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from io import StringIO
 
 import pytest
@@ -18,6 +19,8 @@ from strom.core.models import AppendOnlyError, AuditEvent
 from strom.core.request_context import current_request_id
 
 TRIGGER = "core_auditevent_append_only"
+SQLITE_TRIGGER = "core_auditevent_no_update"
+SQLITE_TRIGGER_SQL = import_module("strom.core.migrations.0004_audit_append_only_triggers").SQLITE_CREATE[0]
 
 
 def log_events(count: int, **fields) -> list[AuditEvent]:
@@ -33,8 +36,8 @@ def verify_audit() -> str:
 def tamper(*statements: tuple[str, list]) -> None:
     """Change stored events behind the application's back, as someone with the database owner's rights.
 
-    On PostgreSQL such a person can switch the append-only trigger off; the hash chain is what still
-    gives them away.
+    Such a person can switch the append-only trigger off (on SQLite: drop it and create it again);
+    the hash chain is what still gives them away.
     """
     postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
@@ -43,6 +46,8 @@ def tamper(*statements: tuple[str, list]) -> None:
             # not alter a table with pending trigger events: run those checks now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE core_auditevent DISABLE TRIGGER {TRIGGER}")
+        else:
+            cursor.execute(f"DROP TRIGGER {SQLITE_TRIGGER}")
         try:
             for sql, params in statements:
                 cursor.execute(sql, params)
@@ -50,6 +55,8 @@ def tamper(*statements: tuple[str, list]) -> None:
             if postgresql:
                 cursor.execute(f"ALTER TABLE core_auditevent ENABLE TRIGGER {TRIGGER}")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                cursor.execute(SQLITE_TRIGGER_SQL)
 
 
 # --- log_event --------------------------------------------------------------------------------

@@ -130,10 +130,12 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(events: Iterable[AuditEvent]) -> ChainProblem | None:
-    """Walk the events in stored order; return the first one that breaks the chain, or None."""
-    expected_seq = 1
-    previous_hash = GENESIS_HASH
+def verify_chain(
+    events: Iterable[AuditEvent], *, first_seq: int = 1, previous_hash: str = GENESIS_HASH
+) -> ChainProblem | None:
+    """Walk the events in stored order; return the first one that breaks the chain, or None.
+    ``first_seq`` and ``previous_hash`` start the walk after a known-good event instead of at genesis."""
+    expected_seq = first_seq
     for event in events:
         if event.seq != expected_seq:
             return ChainProblem(
@@ -148,13 +150,19 @@ def verify_chain(events: Iterable[AuditEvent]) -> ChainProblem | None:
     return None
 
 
-def verify_stored_chain() -> tuple[ChainProblem | None, int]:
+def verify_stored_chain(watch: Iterable[int] = ()) -> tuple[ChainProblem | None, int, dict[int, str]]:
+    """Walk the whole stored chain. Returns the first problem, the number of events read, and the
+    stored hash of each event named in ``watch`` that was reached."""
     count = 0
+    watched = set(watch)
+    seen: dict[int, str] = {}
 
     def counted():
         nonlocal count
         for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
             count += 1
+            if event.seq in watched:
+                seen[event.seq] = event.hash
             yield event
 
-    return verify_chain(counted()), count
+    return verify_chain(counted()), count, seen

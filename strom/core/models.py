@@ -9,16 +9,18 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("audit events cannot be updated")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
 
     def delete(self):
-        raise AppendOnlyError("audit events cannot be deleted")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted")
 
     def bulk_update(self, *args, **kwargs):
-        raise AppendOnlyError("audit events cannot be updated")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be updated")
 
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, *args, **kwargs):
         raise AppendOnlyError("audit events are written one by one through log_event()")
 
@@ -74,3 +76,34 @@ class AuditEvent(models.Model):
         from strom.core.audit_labels import label_for
 
         return label_for(self.action)
+
+
+class AuditCheckpoint(models.Model):
+    """The head of the audit chain at one moment, signed with a key that lives outside the database
+    (``STROM_AUDIT_CHECKPOINT_KEY``), so that removing the newest events, or all of them, no longer
+    leaves a trail that verifies. Append-only like the events; see ``strom.core.audit``."""
+
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    hash = models.CharField(max_length=64)
+    event_count = models.PositiveBigIntegerField(_("events"))
+    created_at = models.DateTimeField(_("time"))
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq", "-id"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self):
+        return f"checkpoint #{self.seq}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit checkpoints cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit checkpoints cannot be deleted")

@@ -55,7 +55,7 @@ def check_audit_chain() -> bool:
     only) and into the trail itself as a high-severity event, where administrators see it."""
     from strom.core.audit import Severity, log_event, verify_stored_chain
 
-    problem, _count = verify_stored_chain()
+    problem, _count, _seen = verify_stored_chain()
     if problem is None:
         return True
     logger.error("Audit trail broken at event %s: %s", problem.seq, problem.reason)
@@ -66,3 +66,17 @@ def check_audit_chain() -> bool:
         details={"first_bad_event": problem.seq},
     )
     return False
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def write_audit_checkpoint() -> bool:
+    """Every quarter hour, sign the audit chain's head so that removing the newest events is detected
+    (strom.core.checkpoints). Idempotent: nothing is written while the head has not moved."""
+    from strom.core.checkpoints import CheckpointRefused, write_checkpoint
+
+    try:
+        write_checkpoint()
+    except CheckpointRefused as exc:
+        logger.error("Audit checkpoint refused: %s", exc)
+        return False
+    return True

@@ -243,6 +243,12 @@ STROM_DEMO_ENABLED = False
 # Where the quick-exit button of the public help page goes: a harmless, common page.
 STROM_QUICK_EXIT_URL = env_str("STROM_QUICK_EXIT_URL", "https://www.google.com/search?q=weather")
 STROM_AUDIT_PAGE_SIZE = 50
+# The audit chain's head is signed with this key, which is not SECRET_KEY, so that someone who can
+# write to the database cannot forge a checkpoint (docs/adr/0006-audit-trail.md). Each checkpoint is
+# also appended as a JSON line to STROM_AUDIT_CHECKPOINT_FILE, when set, for an off-host copy.
+STROM_AUDIT_CHECKPOINT_KEY = env_str("STROM_AUDIT_CHECKPOINT_KEY")
+STROM_AUDIT_CHECKPOINT_FILE = env_str("STROM_AUDIT_CHECKPOINT_FILE", "")
+STROM_BACKUP_DIR = Path(env_str("STROM_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 # axes.W006 asks to lock by IP address too. Strom locks per username (security.md 2) on purpose:
 # an office behind one address must not be locked out by one person's typing, and a username

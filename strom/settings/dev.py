@@ -11,6 +11,9 @@ SECRET_KEY = env_str("SECRET_KEY") or local_secret(VAR_DIR / "secret_key")
 STROM_FIELD_KEYS = env_str("STROM_FIELD_KEYS") or local_secret(
     VAR_DIR / "field_keys", factory=new_keyring_line
 )
+STROM_AUDIT_CHECKPOINT_KEY = env_str("STROM_AUDIT_CHECKPOINT_KEY") or local_secret(
+    VAR_DIR / "audit_checkpoint_key"
+)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 STROM_DEMO_ENABLED = True
 # Static files straight from the source folders; no collectstatic in development.

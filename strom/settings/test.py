@@ -11,6 +11,7 @@ from strom.settings.env import env_str
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"  # noqa: S105
 # A fixed test key: 32 bytes of "t".
 STROM_FIELD_KEYS = "test:dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
+STROM_AUDIT_CHECKPOINT_KEY = "test-only-audit-checkpoint-key-not-for-any-deployment"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["strom.accounts.hashers.TestArgon2PasswordHasher"]

@@ -1,13 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from strom.core.audit import verify_stored_chain
+from strom.core.checkpoints import verify_trail
 
 
 class Command(BaseCommand):
-    help = "Check the audit trail's hash chain and name the first edited, deleted or reordered event."
+    help = (
+        "Check the audit trail's hash chain and name the first edited, deleted or reordered event; check "
+        "that the newest signed checkpoint (and the checkpoint file, if configured) still matches."
+    )
 
     def handle(self, *args, **options):
-        problem, count = verify_stored_chain()
-        if problem:
-            raise CommandError(f"Audit trail broken at event {problem.seq}: {problem.reason}.")
-        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {count} events checked."))
+        report = verify_trail()
+        if report.problems:
+            raise CommandError("\n".join(report.problems))
+        self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {report.events} events checked."))
+        for note in report.notes:
+            self.stdout.write(note)
