@@ -1,5 +1,6 @@
 """Production settings refuse to start half-configured, and every response carries the security headers."""
 
+import base64
 import json
 import os
 import re
@@ -27,6 +28,7 @@ def production_env(tmp_path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="strom.settings.production",
         SECRET_KEY=secrets.token_urlsafe(60)[:60],
         STROM_FIELD_KEYS=new_keyring_line(),
+        STROM_AUDIT_CHECKPOINT_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="strom.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
         STROM_VAR_DIR=str(tmp_path),
@@ -56,7 +58,15 @@ def test_it_passes_the_deployment_check_when_fully_configured(production_env):
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "STROM_FIELD_KEYS", "ALLOWED_HOSTS"])
+REQUIRED_VARIABLES = [
+    "SECRET_KEY",
+    "STROM_FIELD_KEYS",
+    "STROM_AUDIT_CHECKPOINT_KEY",
+    "ALLOWED_HOSTS",
+]
+
+
+@pytest.mark.parametrize("name", REQUIRED_VARIABLES)
 def test_it_refuses_to_start_without_a_required_variable(production_env, name):
     del production_env[name]
     result = deploy_check(production_env)
@@ -64,7 +74,7 @@ def test_it_refuses_to_start_without_a_required_variable(production_env, name):
     assert f"{name} is not set" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "STROM_FIELD_KEYS", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("name", REQUIRED_VARIABLES)
 def test_it_treats_an_empty_required_variable_as_missing(production_env, name):
     production_env[name] = ""
     result = deploy_check(production_env)
@@ -108,6 +118,109 @@ def test_it_refuses_malformed_field_keys(production_env, field_keys, complaint):
     assert result.returncode != 0
     assert "KeyringError" in result.stderr
     assert complaint in result.stderr
+
+
+# --- strength of production secrets (issue 7, item 10) ------------------------------------------
+
+STRONG = secrets.token_urlsafe(64)
+ONE_BYTE_KEY = "k1:" + base64.urlsafe_b64encode(b"\x07" * 32).decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "refused_because"),
+    [
+        pytest.param(secrets.token_urlsafe(64), None, id="token_urlsafe(64)"),
+        pytest.param(secrets.token_urlsafe(60)[:60], None, id="60 url-safe characters"),
+        pytest.param(secrets.token_hex(64), None, id="128 hex digits"),
+        pytest.param("abcdef" * 12 + "abc", "different characters", id="75 characters, six distinct"),
+        pytest.param("ab" * 40, "different characters", id="two characters repeated"),
+        pytest.param("0123456789abcdefg" * 3, "bits of entropy", id="17 characters, thrice"),
+        pytest.param(secrets.token_hex(32), "fewer than", id="64 hex digits: too short to tell"),
+        pytest.param(secrets.token_urlsafe(60)[:49], "fewer than 50", id="49 characters"),
+        pytest.param("", "fewer than 50", id="empty"),
+        pytest.param("django-insecure-" + secrets.token_urlsafe(64), "insecure", id="startproject key"),
+        pytest.param(settings.SECRET_KEY, "published", id="the test SECRET_KEY"),
+        pytest.param(settings.STROM_AUDIT_CHECKPOINT_KEY, "published", id="the test checkpoint key"),
+        pytest.param("test-only-" + secrets.token_urlsafe(64), "published", id="marked test-only"),
+    ],
+)
+def test_it_judges_the_strength_of_a_secret(value, refused_because):
+    from strom.settings.secrets_check import strength_problem
+
+    problem = strength_problem(value)
+    if refused_because is None:
+        assert problem is None
+    else:
+        assert refused_because in problem
+
+
+@pytest.mark.parametrize(
+    ("values", "complaints"),
+    [
+        pytest.param({}, [], id="all strong"),
+        pytest.param(
+            {"checkpoint_key": "same"},
+            ["STROM_AUDIT_CHECKPOINT_KEY must differ from SECRET_KEY"],
+            id="checkpoint key is the secret key",
+        ),
+        pytest.param(
+            {"checkpoint_key": "abcdef" * 12 + "abc"},
+            ["STROM_AUDIT_CHECKPOINT_KEY must be at least 50 random characters", "token_urlsafe(64)"],
+            id="weak checkpoint key",
+        ),
+        pytest.param(
+            {"checkpoint_key": settings.STROM_AUDIT_CHECKPOINT_KEY},
+            ["STROM_AUDIT_CHECKPOINT_KEY must be at least 50 random characters: it is a published"],
+            id="test checkpoint key",
+        ),
+        pytest.param(
+            {"secret_key": settings.SECRET_KEY},
+            ["SECRET_KEY must be at least 50 random characters: it is a published"],
+            id="test secret key",
+        ),
+        pytest.param(
+            {"field_keys": settings.STROM_FIELD_KEYS},
+            ["STROM_FIELD_KEYS is the published test key", "STROM_FIELD_KEYS key test uses 1 different"],
+            id="test field keys",
+        ),
+        pytest.param(
+            {"field_keys": f"{new_keyring_line('k2')},{ONE_BYTE_KEY}"},
+            ["STROM_FIELD_KEYS key k1 uses 1 different byte values"],
+            id="an older field key of one byte repeated",
+        ),
+    ],
+)
+def test_it_lists_every_reason_to_refuse_the_production_secrets(values, complaints):
+    from strom.core.crypto import parse_keyring
+    from strom.settings.secrets_check import production_secret_problems
+
+    secret_key = values.get("secret_key", STRONG)
+    checkpoint_key = values.get("checkpoint_key", secrets.token_urlsafe(64))
+    checkpoint_key = secret_key if checkpoint_key == "same" else checkpoint_key
+    field_keys = values.get("field_keys", new_keyring_line())
+    problems = production_secret_problems(
+        secret_key=secret_key,
+        field_keys_line=field_keys,
+        field_keys=parse_keyring(field_keys).keys,
+        checkpoint_key=checkpoint_key,
+    )
+    for complaint in complaints:
+        assert any(complaint in problem for problem in problems), (complaint, problems)
+    assert bool(problems) == bool(complaints)
+
+
+def test_it_refuses_to_start_with_the_issues_weak_secret_key(production_env):
+    production_env["SECRET_KEY"] = "abcdef" * 12 + "abc"
+    result = deploy_check(production_env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 random characters" in result.stderr
+
+
+def test_it_refuses_to_start_with_the_secret_key_as_checkpoint_key(production_env):
+    production_env["STROM_AUDIT_CHECKPOINT_KEY"] = production_env["SECRET_KEY"]
+    result = deploy_check(production_env)
+    assert result.returncode != 0
+    assert "STROM_AUDIT_CHECKPOINT_KEY must differ from SECRET_KEY" in result.stderr
 
 
 def test_it_insists_on_https_only_cookies_and_a_year_of_hsts(production_env):

@@ -5,13 +5,21 @@ from django.core.exceptions import ImproperlyConfigured
 from strom.core.crypto import parse_keyring
 from strom.settings.base import *  # noqa: F403
 from strom.settings.env import env_bool, env_int, env_list, require
+from strom.settings.secrets_check import production_secret_problems
 
 DEBUG = False
 SECRET_KEY = require("SECRET_KEY")
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters.")
 STROM_FIELD_KEYS = require("STROM_FIELD_KEYS")
-parse_keyring(STROM_FIELD_KEYS)  # fail at start, not at the first encrypted write
+# Parsed now: fail at start, not at the first encrypted write.
+_field_keyring = parse_keyring(STROM_FIELD_KEYS)
+STROM_AUDIT_CHECKPOINT_KEY = require("STROM_AUDIT_CHECKPOINT_KEY")
+if _secret_problems := production_secret_problems(
+    secret_key=SECRET_KEY,
+    field_keys_line=STROM_FIELD_KEYS,
+    field_keys=_field_keyring.keys,
+    checkpoint_key=STROM_AUDIT_CHECKPOINT_KEY,
+):
+    raise ImproperlyConfigured("; ".join(_secret_problems))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: name the host names the site answers to.")
