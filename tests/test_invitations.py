@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -206,3 +207,32 @@ def test_it_updates_only_the_invitation_list_for_htmx(world, signed_in, invite):
     assert 'id="invitations-section"' in body and "<html" not in body
     assert "No open invitations." in body
     assert invitation.email not in body
+
+
+def test_it_keeps_the_secret_out_of_every_address_after_the_link(
+    world, signed_in, client, mailoutbox, invite
+):
+    """Issue #7 item 9: the secret is in the first request only; access logs, history and Referer
+    headers of every later request never see it."""
+    invite(signed_in(world[Role.COORDINATOR]), world.municipal)
+    link = link_in(mailoutbox[0])
+    secret = link.split("/")[-2]
+    response = client.get(link, follow=True)
+    assert response.status_code == 200 and response.request["PATH_INFO"] == ACCEPT
+    assert [url for url, _status in response.redirect_chain] == [ACCEPT]
+    assert secret not in response.content.decode()
+    response = client.post(ACCEPT, REGISTRATION, follow=True)
+    assert all(secret not in url for url, _status in response.redirect_chain)
+    assert secret not in response.content.decode()
+
+
+def test_it_refuses_the_clean_address_without_the_link_in_the_session(
+    world, signed_in, client, mailoutbox, invite
+):
+    invite(signed_in(world[Role.COORDINATOR]), world.municipal)
+    follow_link(client, mailoutbox[0])
+    stranger = Client()
+    response = stranger.get(ACCEPT)
+    assert response.status_code == 404 and "not valid" in response.content.decode()
+    assert stranger.post(ACCEPT, REGISTRATION).status_code == 404
+    assert not User.objects.filter(username=REGISTRATION["username"]).exists()

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -282,3 +283,48 @@ def test_it_answers_a_reset_for_an_unknown_address_the_same_way(db, client, mail
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.invalid"})
     assert response["Location"] == reverse("accounts:password_reset_done")
     assert mailoutbox == []
+
+
+def reset_link(client, user, mailoutbox) -> str:
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    return re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mailoutbox[-1].body).group(1)
+
+
+def test_it_keeps_the_reset_secret_and_the_user_id_out_of_every_address_after_the_link(
+    world, client, mailoutbox
+):
+    """Issue #7 item 9: Django keeps the user id in the address; Strom moves both into the session."""
+    link = reset_link(client, world[Role.CASEWORKER], mailoutbox)
+    uidb64, token = link.split("/")[-3:-1]
+    response = client.get(link, follow=True)
+    form_url = reverse("accounts:password_reset_confirm")
+    assert [url for url, _status in response.redirect_chain] == [form_url]
+    page = response.content.decode()
+    assert 'name="new_password1"' in page and token not in page and uidb64 not in page
+    new_password = "river-stones-and-quiet-light"
+    response = client.post(
+        form_url, {"new_password1": new_password, "new_password2": new_password}, follow=True
+    )
+    assert [url for url, _status in response.redirect_chain] == [reverse("accounts:password_reset_complete")]
+    # The clean address works once, and only with the link in the session.
+    assert 'name="new_password1"' not in client.get(form_url).content.decode()
+
+
+def test_it_refuses_the_clean_reset_address_without_the_link_in_the_session(world, client, mailoutbox):
+    caseworker = world[Role.CASEWORKER]
+    client.get(reset_link(client, caseworker, mailoutbox))
+    stranger = Client()
+    form_url = reverse("accounts:password_reset_confirm")
+    page = stranger.get(form_url).content.decode()
+    assert "This link is not valid any more" in page and 'name="new_password1"' not in page
+    stranger.post(
+        form_url,
+        {"new_password1": "river-stones-and-quiet-light", "new_password2": "river-stones-and-quiet-light"},
+    )
+    caseworker.refresh_from_db()
+    assert caseworker.check_password(TEST_PASSWORD)
+
+
+def test_it_shows_an_invalid_reset_link_without_a_form(world, client):
+    page = client.get("/accounts/password/reset/bm9ib2R5/not-a-token/").content.decode()
+    assert "This link is not valid any more" in page and 'name="new_password1"' not in page

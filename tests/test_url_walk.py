@@ -28,11 +28,13 @@ REACHABLE_WITHOUT_SECOND_FACTOR = {
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
+    "accounts:open_password_reset",  # the e-mailed link: moves its secret into the session at once
     "accounts:password_reset_complete",
     "accounts:set_language",
     "accounts:open_invitation",
     "accounts:accept_invitation",
     "healthz",
+    "core:demo_outbox",  # demo only (404 unless STROM_DEMO_ENABLED): its visitors open links signed out
     "help:public_help",
 }
 

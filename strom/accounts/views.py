@@ -212,7 +212,7 @@ def accept_invitation(request):
     user = request.user
     if user.is_authenticated and not user.is_verified():
         return redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
-    form = None if user.is_authenticated else RegistrationForm(request.POST or None)
+    form = None if user.is_authenticated else RegistrationForm(request.POST or None, email=invitation.email)
     if request.method == "POST":
         try:
             if user.is_authenticated:
@@ -276,13 +276,35 @@ password_reset = public_view(
 password_reset_done = public_view(
     auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
-password_reset_confirm = public_view(
-    auth_views.PasswordResetConfirmView.as_view(
-        form_class=StromSetPasswordForm,
-        template_name="accounts/password_reset_confirm.html",
-        success_url=reverse_lazy("accounts:password_reset_complete"),
-    )
-)
+RESET_USER_KEY = "strom_password_reset_user"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The e-mailed reset link carries the user's id and a secret token. Django moves the token into
+    the session but keeps the id in the address; here both move into the session and the browser goes
+    on to one fixed address, so neither lands in access logs, history or Referer headers."""
+
+    form_class = StromSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def dispatch(self, request, *args, uidb64=None, token=None, **kwargs):
+        if token is None:  # the clean address: the link's values come from the session, if at all
+            uidb64, token = request.session.get(RESET_USER_KEY, ""), self.reset_url_token
+        response = super().dispatch(request, uidb64=uidb64, token=token)
+        if token != self.reset_url_token and response.status_code == 302:  # a valid link, token stored
+            request.session[RESET_USER_KEY] = uidb64
+            return redirect("accounts:password_reset_confirm")
+        return response
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(RESET_USER_KEY, None)
+        return response
+
+
+open_password_reset = public_view(PasswordResetConfirmView.as_view())
+password_reset_confirm = public_view(PasswordResetConfirmView.as_view())
 password_reset_complete = public_view(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )

@@ -1,8 +1,11 @@
 """Members of an organisation, invitations, and personal API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -58,6 +61,12 @@ def members(request, organisation_id):
                 language=get_language(),
             )
             messages.success(request, _("The invitation has been sent. The link works for one person, once."))
+            if settings.STROM_DEMO_ENABLED:
+                outbox = format_html(
+                    _('This is a demo: the e-mail is in the <a href="{url}">demo outbox</a>.'),
+                    url=reverse("core:demo_outbox"),
+                )
+                messages.info(request, outbox)
             return redirect("accounts:members", organisation_id=organisation.pk)
     return render(request, "accounts/members.html", _members_context(request, organisation, form))
 

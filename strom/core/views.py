@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -13,6 +13,7 @@ from strom.accounts.access import get_access
 from strom.core import queries
 from strom.core.access import public_view
 from strom.core.home import tasks_for
+from strom.core.outbox import read_outbox
 
 
 @require_http_methods(["GET"])
@@ -47,3 +48,15 @@ def audit_log(request):
     )
     extra_query = urlencode({"organisation": scope.organisation.pk}) if scope.organisation else ""
     return render(request, "core/audit_log.html", {"scope": scope, "page": page, "extra_query": extra_query})
+
+
+@public_view
+@never_cache
+@require_http_methods(["GET"])
+def demo_outbox(request):
+    """Demo only (404 elsewhere): the e-mails the development backend wrote to STROM_OUTBOX_DIR. Open
+    without sign-in because a demo visitor opens invitation and reset links while signed out; the
+    demo's accounts and data are fictional, and production turns STROM_DEMO_ENABLED off."""
+    if not settings.STROM_DEMO_ENABLED:
+        raise Http404
+    return render(request, "core/demo_outbox.html", {"outbox": read_outbox()})

@@ -1,4 +1,4 @@
-"""Development: the embedded SQLite default, console e-mail, demo data allowed."""
+"""Development: the embedded SQLite default, e-mail into an outbox folder, demo data allowed."""
 
 from strom.core.crypto import new_keyring_line
 from strom.settings.base import *  # noqa: F403
@@ -14,7 +14,8 @@ STROM_FIELD_KEYS = env_str("STROM_FIELD_KEYS") or local_secret(
 STROM_AUDIT_CHECKPOINT_KEY = env_str("STROM_AUDIT_CHECKPOINT_KEY") or local_secret(
     VAR_DIR / "audit_checkpoint_key"
 )
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mails go to files under var/outbox/, listed on the demo outbox page; never to the console log.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "strom.core.outbox.OutboxBackend")
 STROM_DEMO_ENABLED = True
 # Static files straight from the source folders; no collectstatic in development.
 STATIC_ROOT = None

@@ -30,3 +30,4 @@ WHITENOISE_AUTOREFRESH = True
 
 # Uploads of a test run go to a scratch folder, never into var/ beside a developer's own demo files.
 STROM_PRIVATE_FILES_DIR = Path(tempfile.mkdtemp(prefix="strom-test-private-"))
+STROM_OUTBOX_DIR = Path(tempfile.mkdtemp(prefix="strom-test-outbox-"))

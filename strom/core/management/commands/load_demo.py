@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
         if changed:
             # One demo agreement ends within a month: the worker sends its reminder as soon as it starts
-            # (to the console in development), not only at the next hourly run.
+            # (into the demo outbox in development), not only at the next hourly run.
             from strom.pathways.tasks import send_agreement_reminders
 
             send_agreement_reminders()
@@ -41,4 +41,7 @@ class Command(BaseCommand):
         for persona in PERSONAS:
             codes = "  ".join(format_backup_code(code) for code in persona.backup_codes[:3])
             write(f"{persona.username:<12} {persona.password:<24} {persona.role:<22} {codes}")
+        write("")
+        write("E-mails are not sent in the demo: invitations, password resets and reminders are listed")
+        write("on the demo outbox page, /demo/outbox/ (linked from the banner on every page).")
         write("")
