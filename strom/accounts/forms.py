@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from strom.accounts.models import Municipality, Organisation, User
 from strom.accounts.roles import Role
+from strom.core.text import refuse_control_characters
 
 GENERIC_SIGN_IN_ERROR = _(
     "The username or password is not right, or the account cannot sign in at the moment. "
@@ -64,6 +65,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         help_text=_("The invitation link goes to this address and works once."),
+        validators=[refuse_control_characters],
     )
 
     def __init__(self, *args, roles, **kwargs):
@@ -79,8 +81,10 @@ class RegistrationForm(forms.Form):
         help_text=_("Letters, digits and . @ + - _ only. You sign in with it."),
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[refuse_control_characters]
+    )
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[refuse_control_characters])
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -92,10 +96,6 @@ class RegistrationForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-
-    def __init__(self, *args, email="", **kwargs):
-        self.email = email  # the invited address: a password must not be made of it
-        super().__init__(*args, **kwargs)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -113,7 +113,6 @@ class RegistrationForm(forms.Form):
                 username=data.get("username", ""),
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
-                email=self.email,
             )
             try:
                 password_validation.validate_password(password1, candidate)
@@ -126,6 +125,7 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=pgettext_lazy("thing", "Name"),
         max_length=100,
+        validators=[refuse_control_characters],
         help_text=_("What the token is for, so that you can recognise it later."),
     )
     days = forms.IntegerField(

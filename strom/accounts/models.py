@@ -9,6 +9,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.roles import Role, permissions_for
+from strom.core.text import refuse_control_characters
 
 
 def new_security_stamp() -> str:
@@ -31,8 +32,10 @@ COUNTRY_NAMES = {
 
 
 class Country(models.Model):
-    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
-    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("ISO code"), max_length=2, primary_key=True, validators=[refuse_control_characters]
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[refuse_control_characters])
 
     class Meta:
         ordering = ["name"]
@@ -50,7 +53,7 @@ class Country(models.Model):
 class Municipality(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="municipalities")
-    name = models.CharField(_("name"), max_length=150)
+    name = models.CharField(_("name"), max_length=150, validators=[refuse_control_characters])
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -80,7 +83,7 @@ class Organisation(models.Model):
         OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_control_characters])
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="organisations")
     municipality = models.ForeignKey(
@@ -108,7 +111,7 @@ class Organisation(models.Model):
 
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(_("e-mail address"), blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True, validators=[refuse_control_characters])
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -177,7 +180,7 @@ class Invitation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
     role = models.CharField(_("role"), max_length=40, choices=Role.choices)
-    email = models.EmailField(_("e-mail address"))
+    email = models.EmailField(_("e-mail address"), validators=[refuse_control_characters])
     # Only a digest of the link's secret is stored: a database reader cannot accept an invitation.
     token_digest = models.CharField(max_length=64, unique=True)
     # Empty only for the first platform administrator, invited from the command line.
@@ -218,7 +221,7 @@ class ApiTokenQuerySet(models.QuerySet):
 class ApiToken(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[refuse_control_characters])
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

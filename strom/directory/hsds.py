@@ -40,6 +40,7 @@ from strom.accounts.models import Organisation
 from strom.core import spreadsheets
 from strom.core.audit import log_event
 from strom.core.spreadsheets import unescape_cell
+from strom.core.text import code_point, first_refused_character, strip_control_characters
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
 from strom.directory.permissions import can_see_confidential
 from strom.directory.taxonomy import taxonomy as need_taxonomy
@@ -462,7 +463,8 @@ def _schema_problems(validator, instance, row: int, file: str) -> list[Problem]:
 def _json_path(parts) -> str:
     path = ""
     for part in parts:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        part = part if isinstance(part, int) else strip_control_characters(str(part))
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
     return path
 
 
@@ -683,6 +685,29 @@ class _Reader:
         return sorted(unique, key=lambda p: (p.file, p.row))
 
 
+def _character_problems(obj, row: int, file: str) -> list[Problem]:
+    """Every text with a control character (strom.core.text), named by row and field: the file is
+    refused rather than quietly changed, and the text itself is never repeated in the message."""
+    problems, stack = [], [("", obj, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        if isinstance(value, str) and (character := first_refused_character(value)):
+            message = gettext(
+                "This text contains an invisible control character (%(character)s) that cannot be saved."
+            ) % {"character": code_point(character)}
+            problems.append(Problem(row, path or "?", message, file))
+        elif isinstance(value, dict) and depth <= 12:
+            for key, item in value.items():
+                shown = strip_control_characters(str(key))[:80]
+                child = f"{path}.{shown}" if path else shown
+                if shown != key:
+                    stack.append((child, key, depth + 1))
+                stack.append((child, item, depth + 1))
+        elif isinstance(value, list) and depth <= 12:
+            stack.extend((f"{path}[{index}]", item, depth + 1) for index, item in enumerate(value))
+    return sorted(problems, key=lambda problem: problem.field)
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
@@ -712,9 +737,11 @@ def _read_json(payload, reader: _Reader) -> tuple[list, list]:
         return [], []
     for row, obj in enumerate(services, 1):
         reader.register(obj, "", row)
+        reader.problems += _character_problems(obj, row, "")
         reader.problems += _schema_problems(_validator("service"), obj, row, "")
     for row, obj in enumerate(organisations, 1):
         reader.register(obj, "organizations", row)
+        reader.problems += _character_problems(obj, row, "organizations")
         reader.problems += _schema_problems(_validator("organization"), obj, row, "organizations")
     return services, organisations
 
@@ -766,6 +793,7 @@ def _read_csv(table: str, content, reader: _Reader) -> list[dict]:
         for number, record in enumerate(records, 1):
             row = _typed_row(record, table, file, number, reader)
             reader.register(row, file, number)
+            reader.problems += _character_problems(row, number, file)
             reader.problems += _schema_problems(_row_validator(table), row, number, file)
             rows.append(row)
         return rows

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Municipality, Organisation
+from strom.core.text import DESCRIPTION_MAX, long_text, refuse_control_characters
 
 
 class NeedTerm(models.Model):
@@ -50,10 +51,16 @@ class Location(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="locations")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="locations")
-    name = models.CharField(_("name"), max_length=200)
-    address_1 = models.CharField(_("street address"), max_length=200, blank=True)
-    city = models.CharField(_("town or city"), max_length=100, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_control_characters])
+    address_1 = models.CharField(
+        _("street address"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
+    city = models.CharField(
+        _("town or city"), max_length=100, blank=True, validators=[refuse_control_characters]
+    )
+    postal_code = models.CharField(
+        _("postal code"), max_length=20, blank=True, validators=[refuse_control_characters]
+    )
     latitude = models.DecimalField(
         _("latitude"),
         max_digits=9,
@@ -113,12 +120,14 @@ class Service(models.Model):
         related_name="services",
         help_text=_("The municipality whose directory lists the service."),
     )
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[refuse_control_characters])
+    description = models.TextField(
+        _("description"), max_length=DESCRIPTION_MAX, blank=True, validators=long_text(DESCRIPTION_MAX)
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    email = models.EmailField(_("e-mail address"), blank=True)
-    url = models.URLField(_("website"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True, validators=[refuse_control_characters])
+    url = models.URLField(_("website"), blank=True, validators=[refuse_control_characters])
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[refuse_control_characters])
     is_helpline = models.BooleanField(_("helpline"), default=False)
 
     needs = models.ManyToManyField(NeedTerm, related_name="services", verbose_name=_("needs met"))
@@ -130,7 +139,9 @@ class Service(models.Model):
     serves_other_genders = models.BooleanField(_("people of other genders"), default=True)
 
     available_24_7 = models.BooleanField(_("available 24 hours, 7 days"), default=False)
-    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    hours = models.CharField(
+        _("opening hours"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     emergency_response_hours = models.PositiveSmallIntegerField(
         _("emergency response (hours)"),
         null=True,
@@ -150,6 +161,7 @@ class Service(models.Model):
         _("referral contact"),
         max_length=200,
         blank=True,
+        validators=[refuse_control_characters],
         help_text=_(
             "Function, phone or e-mail to call when referring someone: never a private person's data."
         ),

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from strom.core.text import NOTE_MAX, refuse_control_characters
 from strom.directory.forms import NeedChoiceField
 from strom.directory.models import NeedTerm
 from strom.pathways.models import Agreement, Audience, NationalMechanism, Phase, Step
@@ -96,7 +97,11 @@ class StepForm(forms.ModelForm):
 
 class StageNoteForm(forms.Form):
     note = forms.CharField(
-        label=_("Note for this stage"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note for this stage"),
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[refuse_control_characters],
     )
 
 
@@ -105,6 +110,7 @@ class PublishForm(forms.Form):
         label=_("What changed"),
         required=False,
         max_length=300,
+        validators=[refuse_control_characters],
         help_text=_("A line for the history, for example: new shelter provider from March."),
     )
 

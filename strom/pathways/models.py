@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Country, Municipality, Organisation
+from strom.core.text import DESCRIPTION_MAX, NOTE_MAX, long_text, refuse_control_characters
 from strom.directory.models import NeedTerm
 
 
@@ -77,20 +78,24 @@ class NationalMechanism(models.Model):
     focal_point = models.CharField(
         _("national focal point"),
         max_length=200,
+        validators=[refuse_control_characters],
         help_text=_("The body that receives referrals at national level."),
     )
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail address"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[refuse_control_characters])
+    email = models.EmailField(_("e-mail address"), blank=True, validators=[refuse_control_characters])
+    website = models.URLField(_("website"), blank=True, validators=[refuse_control_characters])
     available_24_7 = models.BooleanField(_("reachable 24 hours, 7 days"), default=False)
     transnational_contact = models.CharField(
         _("contact for referrals abroad"),
         max_length=200,
         blank=True,
+        validators=[refuse_control_characters],
         help_text=_("Who arranges a transnational referral or a safe return."),
     )
-    transnational_phone = models.CharField(_("phone for referrals abroad"), max_length=40, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    transnational_phone = models.CharField(
+        _("phone for referrals abroad"), max_length=40, blank=True, validators=[refuse_control_characters]
+    )
+    notes = models.TextField(_("notes"), max_length=NOTE_MAX, blank=True, validators=long_text(NOTE_MAX))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -105,7 +110,7 @@ class Pathway(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="pathways")
     audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[refuse_control_characters])
     created_at = models.DateTimeField(auto_now_add=True)
     draft_changed_at = models.DateTimeField(default=timezone.now)
 
@@ -125,7 +130,13 @@ class Stage(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="stages")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
-    note = models.TextField(_("note"), blank=True, help_text=_("What everyone should know about this stage."))
+    note = models.TextField(
+        _("note"),
+        max_length=NOTE_MAX,
+        blank=True,
+        help_text=_("What everyone should know about this stage."),
+        validators=long_text(NOTE_MAX),
+    )
 
     class Meta:
         verbose_name = _("stage")
@@ -146,8 +157,10 @@ class Step(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("order in the stage"), default=0)
-    title = models.CharField(_("what happens"), max_length=200)
-    description = models.TextField(_("how"), blank=True)
+    title = models.CharField(_("what happens"), max_length=200, validators=[refuse_control_characters])
+    description = models.TextField(
+        _("how"), max_length=DESCRIPTION_MAX, blank=True, validators=long_text(DESCRIPTION_MAX)
+    )
     responsible = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -169,9 +182,12 @@ class Step(models.Model):
         _("contact point"),
         max_length=200,
         blank=True,
+        validators=[refuse_control_characters],
         help_text=_("A function or a duty desk, never a private person."),
     )
-    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=40, blank=True, validators=[refuse_control_characters]
+    )
     contact_reachable_24_7 = models.BooleanField(_("contact reachable 24 hours, 7 days"), default=False)
     requires_24_7 = models.BooleanField(
         _("must be reachable at any hour"),
@@ -189,7 +205,9 @@ class Step(models.Model):
     handover = models.CharField(
         _("hand-over"), max_length=20, choices=Handover.choices, default=Handover.NONE, blank=True
     )
-    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
 
     class Meta:
         ordering = ["position", "title"]
@@ -216,7 +234,9 @@ class PathwayVersion(models.Model):
     number = models.PositiveIntegerField()
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
-    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    note = models.CharField(
+        _("what changed"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     snapshot = models.JSONField()
 
     objects = VersionQuerySet.as_manager()
@@ -252,7 +272,7 @@ class Agreement(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="agreements")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[refuse_control_characters])
     parties = models.ManyToManyField(Organisation, related_name="agreements", verbose_name=_("parties"))
     steps = models.ManyToManyField(
         Step, related_name="agreements", blank=True, verbose_name=_("steps covered")

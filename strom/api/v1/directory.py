@@ -13,7 +13,9 @@ from pydantic import Field
 
 from strom.accounts.access import get_access
 from strom.accounts.models import Municipality, Organisation
+from strom.api.v1.schemas import Code
 from strom.core.access import refuse
+from strom.core.text import DESCRIPTION_MAX
 from strom.directory import actions, queries
 from strom.directory import permissions as can
 from strom.directory.languages import is_known
@@ -72,14 +74,14 @@ class ServiceIn(Schema):
     organisation: UUID
     municipality: UUID
     name: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     status: Literal["active", "inactive"] = "active"
     phone: str = Field("", max_length=40)
-    email: str = ""
-    url: str = ""
+    email: str = Field("", max_length=254)
+    url: str = Field("", max_length=200)
     is_helpline: bool = False
-    needs: list[str] = Field(min_length=1)
-    languages: list[str] = []
+    needs: list[Code] = Field(min_length=1, max_length=100)
+    languages: list[Code] = Field([], max_length=100)
     serves_adults: bool = True
     serves_children: bool = False
     serves_unaccompanied_children: bool = False
@@ -173,8 +175,10 @@ def _service_out(service: Service, access) -> ServiceOut:
 
 
 class MatchQuery(Schema):
-    needs: list[str] = Field(..., min_length=1, description="Need codes from the need taxonomy.")
-    language: str = ""
+    needs: list[Code] = Field(
+        ..., min_length=1, max_length=100, description="Need codes from the need taxonomy."
+    )
+    language: str = Field("", max_length=8)
     age_group: Literal["", "adult", "child", "unaccompanied_child"] = ""
     gender: Literal["", "woman", "man", "other"] = ""
     lat: float | None = Field(None, ge=-90, le=90)

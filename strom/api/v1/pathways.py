@@ -6,12 +6,13 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from strom.api.v1.schemas import ErrorOut
+from strom.api.v1.schemas import Code, ErrorOut
 from strom.core.access import refuse
+from strom.core.text import DESCRIPTION_MAX
 from strom.pathways import actions, queries
 from strom.pathways.forms import AgreementForm, StepForm
 from strom.pathways.models import Agreement, Pathway, Step
@@ -170,11 +171,11 @@ def version_detail(request: HttpRequest, pathway_id: UUID, number: int):
     response={201: VersionOut, 400: ErrorOut, 404: ErrorOut},
     summary="Publish the draft",
 )
-def pathway_publish(request: HttpRequest, pathway_id: UUID, note: str = ""):
+def pathway_publish(request: HttpRequest, pathway_id: UUID, note: str = Query("", max_length=300)):
     """Publish the draft as the next version; `note` says what changed (at most 300 characters)."""
     pathway = queries.get_pathway_for_user(request.auth, pathway_id, for_write=True)
     try:
-        version = actions.do_publish_pathway(actor=request.auth, pathway=pathway, note=note[:300])
+        version = actions.do_publish_pathway(actor=request.auth, pathway=pathway, note=note)
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from error
     return 201, {
@@ -224,7 +225,7 @@ class StepIn(Schema):
     pathway: UUID
     phase: Literal["identification", "first_assistance", "long_term", "return", "proceedings"]
     title: str = Field(min_length=1, max_length=200)
-    description: str = ""
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     position: int = Field(0, ge=0, le=1000)
     responsible: UUID | None = None
     backup: UUID | None = None
@@ -233,7 +234,7 @@ class StepIn(Schema):
     contact_reachable_24_7: bool = False
     requires_24_7: bool = False
     max_response_hours: int | None = Field(None, ge=0, le=8760)
-    needs: list[str] = []
+    needs: list[Code] = Field([], max_length=100)
     for_adults: bool = True
     for_children: bool = False
     for_nationals: bool = True
@@ -322,9 +323,9 @@ def step_delete(request: HttpRequest, step_id: UUID):
 class AgreementIn(Schema):
     municipality: UUID
     title: str = Field(min_length=1, max_length=200)
-    parties: list[UUID]
-    steps: list[UUID] = []
-    needs: list[str] = []
+    parties: list[UUID] = Field(max_length=100)
+    steps: list[UUID] = Field([], max_length=500)
+    needs: list[Code] = Field([], max_length=100)
     signed_on: date | None = None
     valid_from: date | None = None
     valid_until: date | None = None

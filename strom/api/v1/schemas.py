@@ -1,6 +1,11 @@
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Schema
+from pydantic import Field
+
+# A code from a list Strom keeps (a need, a language): a need's code is at most 50 characters.
+Code = Annotated[str, Field(max_length=50)]
 
 
 class OrganisationOut(Schema):
