@@ -97,6 +97,10 @@ class RegistrationForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, email="", **kwargs):
+        self.email = email  # the invited address: a password must not be made of it
+        super().__init__(*args, **kwargs)
+
     def clean_username(self):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
@@ -113,6 +117,7 @@ class RegistrationForm(forms.Form):
                 username=data.get("username", ""),
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
+                email=self.email,
             )
             try:
                 password_validation.validate_password(password1, candidate)

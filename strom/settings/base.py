@@ -102,6 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "strom.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # zxcvbn: refuses repeats, sequences, keyboard rows and the person's own names (score 0-4).
+    {"NAME": "strom.accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:home"
@@ -194,6 +196,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a hanging mail server must not hold a worker thread
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Strom <no-reply@localhost>")
 STROM_BASE_URL = env_str("STROM_BASE_URL", "http://127.0.0.1:8000")
+# strom.core.outbox.OutboxBackend (the development default) writes each e-mail here instead of sending it.
+STROM_OUTBOX_DIR = Path(env_str("STROM_OUTBOX_DIR", str(VAR_DIR / "outbox")))
 
 # --- Background work (docs/adr/0004-background-work.md) ----------------------------------------
 # Huey keeps its queue in a SQLite file on the embedded default and in Redis when REDIS_URL is set.
@@ -213,18 +217,33 @@ HUEY["consumer"] = {"workers": 2, "worker_type": "thread", "periodic": True}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "strom.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "strom.core.logging.RequestIdFilter"},
+        # Secrets in link paths, query strings and e-mail addresses never reach a log line.
+        "redact": {"()": "strom.core.logging.RedactFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django logs the full path of 4xx requests; paths never hold personal data here, but
         # request bodies must never reach a log, so the request logger stays at WARNING.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["redact"]},
+        # The development server's request lines ("GET /path HTTP/1.1" 200), redacted at the source.
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["redact"],
+        },
         "axes": {"level": "WARNING"},
         "huey": {"level": "WARNING"},
         # WeasyPrint narrates every step of every PDF at INFO; only its warnings matter.
