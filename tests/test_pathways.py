@@ -290,7 +290,8 @@ def test_it_serves_the_pathway_over_the_api_with_the_pages_rules(world, chain):
 
     caseworker = api(world[Role.CASEWORKER])
     listed = caseworker.get("/api/v1/pathways").json()
-    assert [(p["id"], p["published_version"]) for p in listed] == [(str(chain.pathway.pk), 1)]
+    assert listed["count"] == 1
+    assert [(p["id"], p["published_version"]) for p in listed["items"]] == [(str(chain.pathway.pk), 1)]
     detail = caseworker.get(f"/api/v1/pathways/{chain.pathway.pk}").json()
     assert detail["draft"][1]["steps"][0]["title"] == "A safe place to stay tonight"
     assert {"code", "severity", "message"} <= set(detail["health"][0])
@@ -303,7 +304,7 @@ def test_it_serves_the_pathway_over_the_api_with_the_pages_rules(world, chain):
         == 201
     )
     outsider = api(world["outsider"])
-    assert outsider.get("/api/v1/pathways").json() == []
+    assert outsider.get("/api/v1/pathways").json() == {"items": [], "count": 0}
     assert outsider.get(f"/api/v1/pathways/{chain.pathway.pk}").status_code == 404
     assert outsider.get(f"/api/v1/agreements/{chain.agreement.pk}").status_code == 404
     assert caseworker.get(f"/api/v1/agreements/{chain.agreement.pk}").json()["status"] == "active"

@@ -2,11 +2,12 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from strom.accounts.access import get_access
 from strom.accounts.queries import get_organisation_for_user, organisations_visible_to
 from strom.accounts.roles import permissions_for
+from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import ErrorOut, MembershipOut, MeOut, OrganisationOut
 
 router = Router(tags=["accounts"])
@@ -45,9 +46,9 @@ def me(request: HttpRequest):
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations visible to the user")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def organisation_list(request: HttpRequest):
-    return [_organisation_out(o) for o in organisations_visible_to(request.auth).order_by("name")]
+    return Paged(organisations_visible_to(request.auth).order_by("name", "pk"), _organisation_out)
 
 
 @router.get(

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
 from strom.accounts.access import get_access
 from strom.accounts.models import Municipality, Organisation
+from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import Code
 from strom.core.access import refuse
 from strom.core.text import DESCRIPTION_MAX
@@ -231,16 +232,14 @@ def match(request: HttpRequest, query: Query[MatchQuery]):
 
 
 @router.get("/services", response=list[ServiceOut], summary="Services in the directory")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def service_list(request: HttpRequest, need: str = "", language: str = "", municipality: UUID | None = None):
     access = get_access(request.auth)
     directory_filter = queries.DirectoryFilter(
         need=need, language=language, municipality=str(municipality) if municipality else ""
     )
-    return [
-        _service_out(s, access)
-        for s in queries.services_visible_to(request.auth, directory_filter).order_by("name")
-    ]
+    services = queries.services_visible_to(request.auth, directory_filter).order_by("name", "pk")
+    return Paged(services, lambda s: _service_out(s, access))
 
 
 @router.get("/services/{uuid:service_id}", response={200: ServiceOut, 404: ErrorOut}, summary="One service")
@@ -294,9 +293,9 @@ def service_update(request: HttpRequest, service_id: UUID, payload: ServiceIn):
 
 
 @router.get("/locations", response=list[LocationOut], summary="Locations visible to the user")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 def location_list(request: HttpRequest):
-    return [_location_out(loc) for loc in queries.locations_visible_to(request.auth).order_by("name")]
+    return Paged(queries.locations_visible_to(request.auth).order_by("name", "pk"), _location_out)
 
 
 @router.get(

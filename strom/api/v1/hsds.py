@@ -16,7 +16,7 @@ router = Router(tags=["hsds"])
 
 
 def _services(request):
-    return hsds.with_hsds_details(queries.active_services_for(request.auth).order_by("name"))
+    return hsds.with_hsds_details(queries.active_services_for(request.auth).order_by("name", "pk"))
 
 
 def _filter(request):
@@ -44,7 +44,7 @@ def service(request: HttpRequest, service_id: UUID):
 @router.get("/organizations", response=dict, summary="HSDS organizations, paginated")
 def organizations(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_PER_PAGE):
     return hsds.hsds_page(
-        organisations_visible_to(request.auth).order_by("name"),
+        organisations_visible_to(request.auth).order_by("name", "pk"),
         page=page,
         per_page=per_page,
         to_hsds=hsds.organization_to_hsds,

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 from pydantic import Field
 
+from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import Code, ErrorOut
 from strom.core.access import refuse
 from strom.core.text import DESCRIPTION_MAX
@@ -117,8 +119,15 @@ def _summary(pathway: Pathway, number: int | None) -> dict:
 @router.get(
     "/pathways", response={200: list[PathwaySummaryOut], 404: ErrorOut}, summary="Pathways within reach"
 )
+@paginate(LimitOffset)
 def pathway_list(request: HttpRequest):
-    pathways = list(queries.pathways_visible_to(request.auth))
+    pathways = queries.pathways_visible_to(request.auth).order_by(
+        "municipality__country__name", "municipality__name", "audience", "pk"
+    )
+    return Paged(pathways, build_page=_summaries)
+
+
+def _summaries(pathways: list[Pathway]) -> list[dict]:
     latest = queries.latest_numbers([p.pk for p in pathways])
     return [_summary(pathway, latest.get(pathway.pk)) for pathway in pathways]
 
@@ -206,9 +215,10 @@ def _agreement_out(agreement: Agreement) -> dict:
 @router.get(
     "/agreements", response={200: list[AgreementOut], 404: ErrorOut}, summary="Agreements within reach"
 )
+@paginate(LimitOffset)
 def agreement_list(request: HttpRequest):
     agreements = queries.agreements_visible_to(request.auth).prefetch_related("steps", "needs")
-    return [_agreement_out(agreement) for agreement in agreements]
+    return Paged(agreements.order_by("municipality__name", "title", "pk"), _agreement_out)
 
 
 @router.get(
