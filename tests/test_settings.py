@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management.utils import get_random_secret_key
 from django.urls import reverse
 
 from strom.accounts.roles import Role
@@ -29,6 +30,7 @@ def production_env(tmp_path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(60)[:60],
         STROM_FIELD_KEYS=new_keyring_line(),
         STROM_AUDIT_CHECKPOINT_KEY=secrets.token_urlsafe(64),
+        STROM_BLIND_INDEX_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS="strom.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
         STROM_VAR_DIR=str(tmp_path),
@@ -61,6 +63,7 @@ def test_it_passes_the_deployment_check_when_fully_configured(production_env):
 REQUIRED_VARIABLES = [
     "SECRET_KEY",
     "STROM_FIELD_KEYS",
+    "STROM_BLIND_INDEX_KEY",
     "STROM_AUDIT_CHECKPOINT_KEY",
     "ALLOWED_HOSTS",
 ]
@@ -134,8 +137,11 @@ ONE_BYTE_KEY = "k1:" + base64.urlsafe_b64encode(b"\x07" * 32).decode()
         pytest.param(secrets.token_hex(64), None, id="128 hex digits"),
         pytest.param("abcdef" * 12 + "abc", "different characters", id="75 characters, six distinct"),
         pytest.param("ab" * 40, "different characters", id="two characters repeated"),
-        pytest.param("0123456789abcdefg" * 3, "bits of entropy", id="17 characters, thrice"),
-        pytest.param(secrets.token_hex(32), "fewer than", id="64 hex digits: too short to tell"),
+        pytest.param("0123456789abcdefg" * 3, "repeats a piece of 17", id="17 characters, thrice"),
+        pytest.param("0123456789abcdef" * 4, "repeats a piece of 16", id="16 hex digits, four times"),
+        pytest.param("abcdefghijk" * 7, "different characters", id="eleven characters"),
+        pytest.param(secrets.token_hex(32), None, id="64 hex digits"),
+        pytest.param(get_random_secret_key(), None, id="Django's get_random_secret_key()"),
         pytest.param(secrets.token_urlsafe(60)[:49], "fewer than 50", id="49 characters"),
         pytest.param("", "fewer than 50", id="empty"),
         pytest.param("django-insecure-" + secrets.token_urlsafe(64), "insecure", id="startproject key"),
