@@ -35,6 +35,7 @@ messages: $(VENV)/.runtime
 
 migrate: setup
 	$(PY) manage.py migrate --no-input --verbosity 0
+	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py load_demo

@@ -14,6 +14,17 @@ from tests.factories import CountryFactory, MunicipalityFactory, OrganisationFac
 Kind = Organisation.Kind
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters in the cache (rate limits, unusual reading) start from zero in every test: all test
+    requests come from one address, and no test may lean on another's leftovers."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     """A municipality with its partners, a national office, the platform operator, and an outsider

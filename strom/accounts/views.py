@@ -24,6 +24,7 @@ from strom.accounts.forms import (
 from strom.accounts.middleware import SESSION_ENDED_FLAG, start_session_clock
 from strom.core.access import password_step_view, public_view
 from strom.core.audit import Severity, log_event
+from strom.core.ratelimit import rate_limited
 
 NEXT_KEY = "strom_next"
 NEW_BACKUP_CODES_KEY = "strom_new_backup_codes"
@@ -53,6 +54,7 @@ def _activate_language(response, user):
 
 
 @public_view
+@rate_limited("sign_in_ip", failures_only=True)  # per username: django-axes' lockout
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     if request.user.is_authenticated and request.user.is_verified():
@@ -79,6 +81,7 @@ def sign_out(request):
 
 
 @password_step_view
+@rate_limited("two_factor_user", "two_factor_ip", failures_only=True)
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
     if request.user.is_verified():
@@ -104,6 +107,7 @@ def two_factor(request):
 
 
 @password_step_view
+@rate_limited("two_factor_user", "two_factor_ip", failures_only=True)
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
     if otp.has_second_factor(request.user):
@@ -265,12 +269,14 @@ def _password_changed(view):
 password_change = _password_changed(password_change)
 
 password_reset = public_view(
-    auth_views.PasswordResetView.as_view(
-        form_class=StromPasswordResetForm,
-        template_name="accounts/password_reset.html",
-        email_template_name="accounts/email/password_reset.txt",
-        subject_template_name="accounts/email/password_reset_subject.txt",
-        success_url=reverse_lazy("accounts:password_reset_done"),
+    rate_limited("password_reset_email")(
+        auth_views.PasswordResetView.as_view(
+            form_class=StromPasswordResetForm,
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        )
     )
 )
 password_reset_done = public_view(

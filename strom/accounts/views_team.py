@@ -15,6 +15,7 @@ from strom.accounts import permissions as can
 from strom.accounts.access import get_access
 from strom.accounts.forms import ApiTokenForm, InvitationForm
 from strom.core.access import refuse
+from strom.core.ratelimit import rate_limited
 
 
 @require_http_methods(["GET"])
@@ -44,6 +45,7 @@ def _members_section(request, organisation, partial: str, message: str):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("invitation_email")  # a POST here sends an invitation
 def members(request, organisation_id):
     organisation = queries.get_organisation_for_members(request.user, organisation_id)
     form = None

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "pathways.step.deleted": _("Step removed from a pathway"),
     "pathways.step.updated": _("Step changed"),
     "platform.demo_loaded": _("Demo data loaded"),
+    "security.rate_limited": _("Requests refused for a while: over a rate limit"),
 }
 
 

@@ -14,6 +14,7 @@ from strom.core import queries
 from strom.core.access import public_view
 from strom.core.home import tasks_for
 from strom.core.outbox import read_outbox
+from strom.core.ratelimit import not_rate_limited
 
 
 @require_http_methods(["GET"])
@@ -27,6 +28,7 @@ def home(request):
 
 
 @public_view
+@not_rate_limited
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def healthz(request):

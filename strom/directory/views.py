@@ -9,6 +9,7 @@ from strom.accounts.access import get_access
 from strom.accounts.models import Municipality
 from strom.accounts.roles import Perm
 from strom.core.access import public_view, refuse
+from strom.core.ratelimit import rate_limited
 from strom.directory import actions, queries
 from strom.directory import permissions as can
 from strom.directory.forms import CapacityForm, FilterForm, LocationForm, ServiceForm
@@ -19,6 +20,7 @@ PAGE_SIZE = 25
 
 
 @require_http_methods(["GET"])
+@rate_limited("search_user", methods=("GET",))
 def service_list(request):
     form = FilterForm(request.GET or None, municipalities=queries.municipalities_with_services())
     services = queries.services_visible_to(request.user, form.to_filter())

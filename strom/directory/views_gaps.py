@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from strom.core import spreadsheets
 from strom.core.access import refuse
+from strom.core.ratelimit import rate_limited
 from strom.directory import gaps, queries
 from strom.directory.languages import is_known, language_choices, language_name
 
@@ -80,6 +81,7 @@ def _table(request) -> tuple[str, list[list]]:
 
 
 @require_http_methods(["GET"])
+@rate_limited("export_user", methods=("GET",))
 def gap_analysis_csv(request):
     name, table = _table(request)
     response = HttpResponse(spreadsheets.csv_text(table), content_type="text/csv; charset=utf-8")
@@ -88,6 +90,7 @@ def gap_analysis_csv(request):
 
 
 @require_http_methods(["GET"])
+@rate_limited("export_user", methods=("GET",))
 def gap_analysis_xlsx(request):
     name, table = _table(request)
     response = HttpResponse(

@@ -18,6 +18,7 @@ from strom.accounts.access import get_access
 from strom.accounts.models import Municipality
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
+from strom.core.ratelimit import rate_limited
 from strom.directory import hsds, queries
 from strom.directory.models import DirectoryImport
 from strom.directory.tasks import progress_key, run_directory_import
@@ -34,6 +35,7 @@ def _export_scope(request):
 
 
 @require_http_methods(["GET"])
+@rate_limited("export_user", methods=("GET",))
 def export_json(request):
     municipality, services, location_filter = _export_scope(request)
     document = hsds.export_directory(services, location_filter=location_filter)
@@ -45,6 +47,7 @@ def export_json(request):
 
 
 @require_http_methods(["GET"])
+@rate_limited("export_user", methods=("GET",))
 def export_zip(request):
     municipality, services, location_filter = _export_scope(request)
     files = hsds.tabular_package(services, location_filter=location_filter)

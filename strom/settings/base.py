@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "strom.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "strom.accounts.middleware.RequireSecondFactorMiddleware",
+    # Pages open without sign-in: a limit per client address (429 with Retry-After above it).
+    "strom.core.ratelimit.PublicPageRateLimitMiddleware",
     # 413 for an oversized body, 400 for control characters in the address, query or JSON body.
     "strom.core.middleware.InputLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -212,6 +214,45 @@ else:
         "immediate": False,
     }
 HUEY["consumer"] = {"workers": 2, "worker_type": "thread", "periodic": True}
+
+# --- Cache: counters every process must share (rate limits, unusual reading) --------------------
+# Redis when REDIS_URL is set; otherwise a table in the database, made by `manage.py
+# createcachetable` (run by `make migrate`; an operator runs it after `migrate`). Never the
+# per-process memory cache: each gunicorn worker would count on its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "strom",
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "strom_cache"}
+    }
+
+# --- Rate limits per class of endpoint (security.md 26, strom/core/ratelimit.py) ----------------
+# "count/period" as django-ratelimit reads it (s, m, h, d; "30/15m" is 30 per 15 minutes), each
+# overridable with STROM_RATE_LIMIT_<CLASS>. Sign-in and second-factor classes count failed tries
+# only, so a room of 50 people behind one address can all sign in; per username, django-axes locks.
+# The client address is REMOTE_ADDR unless STROM_TRUSTED_PROXY_COUNT reverse proxies add
+# X-Forwarded-For in front of Strom (1 behind the nginx of docs/deployment.md).
+STROM_RATE_LIMITS = {
+    name: env_str(f"STROM_RATE_LIMIT_{name.upper()}", default)
+    for name, default in {
+        "sign_in_ip": "30/15m",  # failed sign-ins from one address: stops password spraying
+        "two_factor_ip": "30/15m",  # failed second-factor codes from one address
+        "two_factor_user": "10/15m",  # failed second-factor codes of one person
+        "api_token": "600/1m",  # API calls with one token, 10 a second on average
+        "public_ip": "1200/5m",  # pages open without sign-in, from one address (a workshop room)
+        "invitation_email": "5/1d",  # invitations sent to one e-mail address
+        "password_reset_email": "3/1h",  # password-reset requests for one e-mail address
+        "search_user": "300/5m",  # directory searches and matching, per person
+        "export_user": "30/10m",  # HSDS and gap exports, per person
+    }.items()
+}
+STROM_TRUSTED_PROXY_COUNT = env_int("STROM_TRUSTED_PROXY_COUNT", 0)
 
 # --- Logging: no personal data, ever (security.md 22) ------------------------------------------
 LOGGING = {

@@ -16,6 +16,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["strom.accounts.hashers.TestArgon2PasswordHasher"]
 HUEY = {**HUEY, "immediate": True}
+# One process: memory is shared enough, and tests/conftest.py clears it before each test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "strom-test"}}
 STROM_DEMO_ENABLED = True
 
 # A file, not memory, so that the live server used by browser tests shares the test database.

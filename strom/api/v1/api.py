@@ -4,7 +4,10 @@ from strom.api.v1.accounts import router as accounts_router
 from strom.api.v1.auth import PersonalTokenAuth
 from strom.api.v1.directory import router as directory_router
 from strom.api.v1.hsds import router as hsds_router
+from strom.api.v1.limits import with_input_limits_documented
 from strom.api.v1.pathways import router as pathways_router
+from strom.api.v1.throttling import answer_rate_limited, with_rate_limit_documented
+from strom.core.ratelimit import RateLimited
 
 
 def _signed_in_only(view):
@@ -24,7 +27,15 @@ def _signed_in_only(view):
     return wrapped
 
 
-api = NinjaAPI(
+class StromAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        # Any operation can answer 429 (a token over its rate limit), 413 and 400 (InputLimitsMiddleware):
+        # say so once, for all of them.
+        schema = with_rate_limit_documented(super().get_openapi_schema(**kwargs))
+        return with_input_limits_documented(schema)
+
+
+api = StromAPI(
     title="Strom API",
     version="1",
     description=(
@@ -41,3 +52,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", directory_router)
 api.add_router("/hsds", hsds_router)
 api.add_router("/", pathways_router)
+api.add_exception_handler(RateLimited, answer_rate_limited)

@@ -1,6 +1,7 @@
 from ninja.security import HttpBearer
 
 from strom.accounts.actions import user_for_api_token
+from strom.core.ratelimit import RateLimited, hit
 
 
 class PersonalTokenAuth(HttpBearer):
@@ -13,4 +14,7 @@ class PersonalTokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
+        refusal = hit(request, "api_token")
+        if refusal is not None:
+            raise RateLimited(refusal)
         return user

@@ -16,6 +16,7 @@ from strom.accounts.models import Municipality, Organisation
 from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import Code
 from strom.core.access import refuse
+from strom.core.ratelimit import rate_limited
 from strom.core.text import DESCRIPTION_MAX
 from strom.directory import actions, queries
 from strom.directory import permissions as can
@@ -192,6 +193,7 @@ class MatchQuery(Schema):
 @router.get(
     "/services/match", response={200: list[MatchOut], 400: ErrorOut}, summary="Services ranked for needs"
 )
+@rate_limited("search_user", methods=("GET",))
 def match(request: HttpRequest, query: Query[MatchQuery]):
     unknown = set(query.needs) - set(NeedTerm.objects.values_list("code", flat=True))
     if unknown:
