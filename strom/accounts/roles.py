@@ -35,6 +35,14 @@ class Perm(models.TextChoices):
         "manage_municipal_directory",
         _("Edit every service of the municipality and see its confidential addresses"),
     )
+    SEE_CONFIDENTIAL_LOCATIONS = (
+        "see_confidential_locations",
+        _("See the confidential addresses of the organisation's shelters"),
+    )
+    RECEIVE_READING_ALERTS = (
+        "receive_reading_alerts",
+        _("Be told when an account reads unusually many sensitive records"),
+    )
     EDIT_PATHWAYS = "edit_pathways", _("Edit the local referral mechanism")
     VIEW_COUNTRY_PATHWAYS = (
         "view_country_pathways",
@@ -64,6 +72,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.RECEIVE_REFERRALS,
             Perm.EDIT_DIRECTORY,
             Perm.MANAGE_MUNICIPAL_DIRECTORY,
+            Perm.SEE_CONFIDENTIAL_LOCATIONS,
+            Perm.RECEIVE_READING_ALERTS,
             Perm.EDIT_PATHWAYS,
             Perm.VIEW_STATISTICS,
         }
@@ -74,11 +84,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.READ_CASES,
             Perm.EDIT_CASES,
             Perm.RECEIVE_REFERRALS,
+            Perm.SEE_CONFIDENTIAL_LOCATIONS,
             Perm.VIEW_STATISTICS,
         }
     ),
     Role.SERVICE_PROVIDER: frozenset(
-        {Perm.VIEW_ORGANISATION, Perm.RECEIVE_REFERRALS, Perm.EDIT_DIRECTORY, Perm.VIEW_STATISTICS}
+        {
+            Perm.VIEW_ORGANISATION,
+            Perm.RECEIVE_REFERRALS,
+            Perm.EDIT_DIRECTORY,
+            Perm.SEE_CONFIDENTIAL_LOCATIONS,
+            Perm.VIEW_STATISTICS,
+        }
     ),
     Role.TRAINER: frozenset({Perm.VIEW_ORGANISATION, Perm.RUN_TRAINING}),
     Role.ANALYST: frozenset({Perm.VIEW_ORGANISATION, Perm.VIEW_STATISTICS}),

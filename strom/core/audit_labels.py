@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "directory.service.updated": _("Service changed"),
     "directory.service.reminder_sent": _("Reminder to confirm a listing sent"),
     "directory.import.applied": _("Directory imported from an HSDS file"),
+    "directory.location.confidential_read": _("Confidential address read"),
     "directory.location.created": _("Location added"),
     "directory.location.updated": _("Location changed"),
     "pathways.agreement.created": _("Cooperation agreement recorded"),
@@ -54,6 +55,7 @@ ACTION_LABELS = {
     "pathways.step.updated": _("Step changed"),
     "platform.demo_loaded": _("Demo data loaded"),
     "security.rate_limited": _("Requests refused for a while: over a rate limit"),
+    "security.unusual_reading.detected": _("Unusually many sensitive records read in a short time"),
 }
 
 

@@ -3,9 +3,11 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.access import get_access
 from strom.core.audit import log_event
+from strom.core.reading_watch import SensitiveKind, note_sensitive_read
 from strom.directory import permissions as can
 from strom.directory.models import Location, Service, ServiceLanguage
 
@@ -114,3 +116,52 @@ def do_import_directory(*, actor, municipality, plan, progress=None):
 
     _require(str(municipality.pk) in get_access(actor).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY))
     return apply_import(plan, actor=actor, municipality=municipality, progress=progress)
+
+
+# --- Reading confidential addresses (security.md 10, 18, 22) ------------------------------------
+
+CONFIDENTIAL_ADDRESS = SensitiveKind("confidential_address", _("confidential addresses"))
+READ_CHANNELS = ("page", "api")
+
+
+@transaction.atomic
+def record_confidential_reads(*, actor, locations: list[Location], channel: str) -> None:
+    """Before a page or an API answer reveals these confidential addresses: one audit event per
+    location, and the unusual-reading count. Call it in the transaction that reads them, so that if
+    the event cannot be written, nothing is revealed."""
+    assert channel in READ_CHANNELS
+    access = get_access(actor)
+    for location in locations:
+        _require(location.is_confidential and can.can_see_confidential(access, location))
+        log_event(
+            actor=actor,
+            action="directory.location.confidential_read",
+            obj=location,
+            details={"channel": channel},
+        )
+        note_sensitive_read(actor, CONFIDENTIAL_ADDRESS, organisation=location.organisation)
+
+
+@transaction.atomic
+def record_confidential_export(*, actor, locations: list[Location], municipality) -> None:
+    """Before an authorised export reveals these confidential addresses: one audit event with their
+    count, and the unusual-reading count."""
+    if not locations:
+        return
+    access = get_access(actor)
+    _require(all(loc.is_confidential and can.can_see_confidential(access, loc) for loc in locations))
+    log_event(
+        actor=actor,
+        action="directory.location.confidential_read",
+        organisation=_acting_organisation(access, municipality),
+        details={"channel": "export", "count": len(locations)},
+    )
+    note_sensitive_read(actor, CONFIDENTIAL_ADDRESS, municipality_id=municipality.pk, count=len(locations))
+
+
+def _acting_organisation(access, municipality):
+    """The organisation the person acts for in that municipality, so the event shows on its audit page."""
+    from strom.accounts.models import Organisation
+
+    seat = next((s for s in access.seats if s.municipality_id == str(municipality.pk)), None)
+    return Organisation.objects.filter(pk=seat.organisation_id).first() if seat else None

@@ -21,7 +21,7 @@ import uuid
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -66,6 +66,11 @@ def public_location(location: Location) -> bool:
 def visible_with(access) -> LocationFilter:
     """For an authorised export: confidential addresses only where can_see_confidential allows them."""
     return lambda location: can_see_confidential(access, location)
+
+
+def every_location(location: Location) -> bool:
+    """For the API: every location is listed; which addresses show is decided by `reveal`."""
+    return True
 
 
 # --- Taxonomies ---------------------------------------------------------------------------------
@@ -256,7 +261,8 @@ def _cost_option(service: Service) -> dict:
     return _child("service_id", str(service.pk), "cost_option", option="The person may have to pay")
 
 
-def location_to_hsds(location: Location) -> dict:
+def location_to_hsds(location: Location, *, with_address: bool = True) -> dict:
+    """with_address=False: a confidential location by name only, without address or coordinates."""
     lid = str(location.pk)
     obj = {
         "id": lid,
@@ -268,6 +274,8 @@ def location_to_hsds(location: Location) -> dict:
             for p in LOCATION_PROPERTIES
         ],
     }
+    if not with_address:
+        return obj
     for axis in ("latitude", "longitude"):
         if getattr(location, axis) is not None:
             obj[axis] = float(getattr(location, axis))
@@ -289,8 +297,16 @@ def location_to_hsds(location: Location) -> dict:
     return obj
 
 
-def service_to_hsds(service: Service, *, location_filter: LocationFilter = public_location) -> dict:
-    """One fully nested HSDS service. Read it through with_hsds_details() to keep the query count flat."""
+def service_to_hsds(
+    service: Service,
+    *,
+    location_filter: LocationFilter = public_location,
+    reveal: LocationFilter | None = None,
+) -> dict:
+    """One fully nested HSDS service. Read it through with_hsds_details() to keep the query count flat.
+
+    location_filter: which locations appear. reveal: which of them show their address and coordinates
+    (a confidential one that it refuses appears by name only); by default every one that appears."""
     sid = str(service.pk)
     child = _child
     obj = {
@@ -314,7 +330,7 @@ def service_to_hsds(service: Service, *, location_filter: LocationFilter = publi
         else [],
         "service_at_locations": [
             child("service_id", sid, "service_at_location", str(loc.pk), location_id=str(loc.pk))
-            | {"location": location_to_hsds(loc)}
+            | {"location": location_to_hsds(loc, with_address=reveal is None or reveal(loc))}
             for loc in service.locations.all()
             if location_filter(loc)
         ],
@@ -937,6 +953,7 @@ class ImportSummary:
     organisations_updated: int = 0
     locations_created: int = 0
     locations_updated: int = 0
+    confidential_left_out: int = 0  # confidential locations whose address the file carried and we dropped
 
     def audit_details(self) -> dict:
         return {
@@ -969,6 +986,7 @@ class _Context:
     plan: ImportPlan
     needs: set[str]
     service_ids: set[str] = field(default_factory=set)
+    confidential_left_out: int = 0
 
     def term_by_id(self, term_id: str) -> dict:
         """Our own terms, for attributes that give only taxonomy_term_id."""
@@ -1183,6 +1201,9 @@ def _draft_location(link: dict, organisation_id: str, ctx: _Context) -> str:
     values |= {axis: _decimal(location.get(axis)) for axis in ("latitude", "longitude")}
     _, properties, sources = _read_attributes(location, "location", ctx)
     values |= properties
+    if values.get("is_confidential"):
+        _leave_out_confidential_address(location, values, ctx)
+        address = None
     sources |= {key: (address, key) for key in ("address_1", "city", "postal_code") if address}
     _check_fields(Location(**values), sources, location, ctx.reader, exclude=["organisation", "municipality"])
     owner = _uuid(location.get("organization_id")) or organisation_id
@@ -1190,6 +1211,16 @@ def _draft_location(link: dict, organisation_id: str, ctx: _Context) -> str:
         _refer_to_organisation(owner, location, ctx)
     ctx.plan.locations[source_id] = LocationDraft(source_id, owner, values, ctx.reader.origin(location))
     return source_id
+
+
+def _leave_out_confidential_address(location: dict, values: dict, ctx: _Context) -> None:
+    """A shelter's address never travels into a directory by import (security.md 10): the location
+    keeps its name and its flag, and the street, postal code, town and coordinates stay out. An
+    address already stored here for that location is left as it is."""
+    for key in ("address_1", "city", "postal_code", "latitude", "longitude"):
+        values.pop(key, None)
+    values["name"] = _text(location, "name").strip() or gettext("Confidential location")
+    ctx.confidential_left_out += 1
 
 
 def _draft_service(obj: dict, ctx: _Context) -> None:
@@ -1247,7 +1278,7 @@ def plan_import(payload, municipality, *, kind: str | None = None) -> ImportPlan
     resolution = _resolve(ctx.plan, municipality)
     reader.problems += resolution.problems
     ctx.plan.problems = reader.unique_problems()
-    ctx.plan.preview = resolution.summary()
+    ctx.plan.preview = replace(resolution.summary(), confidential_left_out=ctx.confidential_left_out)
     return ctx.plan
 
 

@@ -21,10 +21,11 @@ def can_edit_service(access: Access, service) -> bool:
 
 
 def can_see_confidential(access: Access, location) -> bool:
-    """A shelter's address: only the providing organisation and the municipality's coordinators."""
+    """A shelter's address (security.md 10): the municipality's coordinators, and the staff of the
+    providing organisation whose role needs it (caseworkers, service staff). Being a member is not
+    enough: a trainer or an analyst of the same organisation never sees it."""
     if not location.is_confidential:
         return True
-    member = any(seat.organisation_id == str(location.organisation_id) for seat in access.seats)
-    return member or str(location.municipality_id) in access.municipalities_with(
-        Perm.MANAGE_MUNICIPAL_DIRECTORY
-    )
+    if str(location.municipality_id) in access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY):
+        return True
+    return Perm.SEE_CONFIDENTIAL_LOCATIONS in access.perms_in(location.organisation_id)

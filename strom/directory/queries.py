@@ -2,7 +2,7 @@
 open to every member, because knowing who offers what is the point of the map."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
@@ -95,9 +95,82 @@ def get_service_for_user(user, service_id, *, for_write: bool = False) -> Servic
     return service
 
 
-def visible_locations(access, service) -> list[Location]:
-    """The service's locations this person may see; confidential addresses only for those allowed."""
-    return [location for location in service.locations.all() if can.can_see_confidential(access, location)]
+# --- Locations as pages and the API show them ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownLocation:
+    """A location as a page or the API shows it. A confidential one (a shelter) keeps its name and its
+    flag; its street, postal code, town and coordinates are left out unless `revealed`.
+
+    The town is left out too: the municipality is already shown with the service, and in a rural
+    municipality the village alone can narrow a shelter down to a few houses."""
+
+    id: object
+    organisation_id: object
+    municipality_id: object
+    name: str
+    is_confidential: bool
+    revealed: bool = False
+    address_1: str = ""
+    postal_code: str = ""
+    city: str = ""
+    latitude: object = None
+    longitude: object = None
+
+    @property
+    def address_withheld(self) -> bool:
+        return self.is_confidential and not self.revealed
+
+
+def shown_location(location: Location, *, reveal: bool = False) -> ShownLocation:
+    base = ShownLocation(
+        id=location.pk,
+        organisation_id=location.organisation_id,
+        municipality_id=location.municipality_id,
+        name=location.name,
+        is_confidential=location.is_confidential,
+    )
+    if location.is_confidential and not reveal:
+        return base
+    return replace(
+        base,
+        revealed=location.is_confidential,
+        address_1=location.address_1,
+        postal_code=location.postal_code,
+        city=location.city,
+        latitude=location.latitude,
+        longitude=location.longitude,
+    )
+
+
+def listed_locations(service) -> list[ShownLocation]:
+    """For lists (the service list, API lists, matching): every location, a confidential one by its
+    name only, whoever asks. A list is never where someone asked for one shelter's address."""
+    return [shown_location(location) for location in service.locations.all()]
+
+
+def visible_locations(access, service) -> tuple[list[ShownLocation], list[Location]]:
+    """For the page or API call about this one service: every location, confidential addresses revealed
+    only to those allowed (security.md 10). Also returns the confidential locations revealed: the caller
+    records each read (actions.record_confidential_reads) in the same transaction, before responding."""
+    shown, revealed = [], []
+    # Read afresh (not from a prefetch), so that the caller's transaction holds the read itself.
+    for location in service.locations.select_related("organisation").order_by("name"):
+        reveal = location.is_confidential and can.can_see_confidential(access, location)
+        shown.append(shown_location(location, reveal=reveal))
+        if reveal:
+            revealed.append(location)
+    return shown, revealed
+
+
+def confidential_locations_of(access, services: QuerySet[Service]) -> list[Location]:
+    """The confidential locations of these services that an authorised export would reveal."""
+    locations = Location.objects.filter(
+        is_confidential=True,
+        pk__in=Service.locations.through.objects.filter(service__in=services).values("location_id"),
+    ).select_related("organisation")
+    return [location for location in locations if can.can_see_confidential(access, location)]
 
 
 def needs() -> QuerySet[NeedTerm]:
@@ -292,14 +365,15 @@ def public_locations(service) -> list[Location]:
 
 
 def locations_visible_to(user) -> QuerySet[Location]:
-    """Locations a person may see: every non-confidential one, and confidential ones of their own
-    organisations or of municipalities they coordinate."""
+    """Locations a person may look up: every non-confidential one, and the confidential ones whose
+    address they may see (the same rule as can_see_confidential, in SQL). Lists built from this still
+    leave every confidential address out (listed_locations); only a detail reveals it."""
     from strom.accounts.roles import Perm
 
     access = get_access(user)
     if not can.can_view_directory(access):
         return Location.objects.none()
-    own = [seat.organisation_id for seat in access.seats]
+    own = access.organisations_with(Perm.SEE_CONFIDENTIAL_LOCATIONS)
     managed = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
     return Location.objects.filter(
         Q(is_confidential=False) | Q(organisation_id__in=own) | Q(municipality_id__in=managed)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,7 +32,7 @@ def service_list(request):
     context = {
         "form": form,
         "page": page,
-        "rows": [(service, queries.visible_locations(access, service)) for service in page],
+        "rows": [(service, queries.listed_locations(service)) for service in page],
         "extra_query": query.urlencode(),
         "can_add": queries.editable_organisations(request.user).exists(),
         "can_import": bool(access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)),
@@ -42,17 +43,21 @@ def service_list(request):
 
 @require_http_methods(["GET"])
 def service_detail(request, service_id):
-    service = queries.get_service_for_user(request.user, service_id)
+    service = queries.get_service_for_user(request.user, service_id)  # a refusal is audited and kept
     access = get_access(request.user)
-    context = {
-        "service": service,
-        "locations": queries.visible_locations(access, service),
-        "hidden_locations": len(service.locations.all()) - len(queries.visible_locations(access, service)),
-        "languages": [language_name(lang.code) for lang in service.languages.all()],
-        "can_edit": can.can_edit_service(access, service),
-        "capacity_form": CapacityForm(service=service, initial={"capacity_free": service.capacity_free}),
-    }
-    return render(request, "directory/service_detail.html", context)
+    # The addresses are read, audited and rendered in one transaction: no event, no address.
+    with transaction.atomic():
+        locations, revealed = queries.visible_locations(access, service)
+        actions.record_confidential_reads(actor=request.user, locations=revealed, channel="page")
+        context = {
+            "service": service,
+            "locations": locations,
+            "withheld": any(location.address_withheld for location in locations),
+            "languages": [language_name(lang.code) for lang in service.languages.all()],
+            "can_edit": can.can_edit_service(access, service),
+            "capacity_form": CapacityForm(service=service, initial={"capacity_free": service.capacity_free}),
+        }
+        return render(request, "directory/service_detail.html", context)
 
 
 def _service_forms(request, service):
@@ -78,6 +83,12 @@ def service_edit(request, service_id=None):
     else:
         service = queries.get_service_for_user(request.user, service_id, for_write=True)
     service_form, location_form = _service_forms(request, service)
+    # The form shows the first location's stored address: a confidential one only to those who may see
+    # it, and each showing is audited like the detail page's.
+    first = location_form.instance
+    confidential = [first] if not first._state.adding and first.is_confidential else []
+    if confidential and not can.can_see_confidential(get_access(request.user), first):
+        raise refuse(actor=request.user, object_type="directory.service", object_id=service.pk)
     if request.method == "POST" and service_form.is_valid() and location_form.is_valid():
         saved = actions.do_save_service(
             actor=request.user,
@@ -89,7 +100,10 @@ def service_edit(request, service_id=None):
         messages.success(request, _("The service has been saved."))
         return redirect("directory:service_detail", service_id=saved.pk)
     context = {"form": service_form, "location_form": location_form, "service": service}
-    return render(request, "directory/service_form.html", context)
+    shown = confidential if request.method == "GET" else []  # a failed POST shows what was sent
+    with transaction.atomic():
+        actions.record_confidential_reads(actor=request.user, locations=shown, channel="page")
+        return render(request, "directory/service_form.html", context)
 
 
 @require_POST

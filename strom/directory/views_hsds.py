@@ -6,6 +6,7 @@ from dataclasses import asdict
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -19,7 +20,7 @@ from strom.accounts.models import Municipality
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
 from strom.core.ratelimit import rate_limited
-from strom.directory import hsds, queries
+from strom.directory import actions, hsds, queries
 from strom.directory.models import DirectoryImport
 from strom.directory.tasks import progress_key, run_directory_import
 
@@ -34,11 +35,20 @@ def _export_scope(request):
     return municipality, services, hsds.visible_with(get_access(request.user))
 
 
+def _record_export(request, municipality, services) -> None:
+    """An authorised export reveals the confidential addresses its reader may see: one audit event
+    with their count, in the transaction that reads them."""
+    revealed = queries.confidential_locations_of(get_access(request.user), services)
+    actions.record_confidential_export(actor=request.user, locations=revealed, municipality=municipality)
+
+
 @require_http_methods(["GET"])
 @rate_limited("export_user", methods=("GET",))
 def export_json(request):
-    municipality, services, location_filter = _export_scope(request)
-    document = hsds.export_directory(services, location_filter=location_filter)
+    municipality, services, location_filter = _export_scope(request)  # a refusal is audited and kept
+    with transaction.atomic():
+        _record_export(request, municipality, services)
+        document = hsds.export_directory(services, location_filter=location_filter)
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -50,7 +60,9 @@ def export_json(request):
 @rate_limited("export_user", methods=("GET",))
 def export_zip(request):
     municipality, services, location_filter = _export_scope(request)
-    files = hsds.tabular_package(services, location_filter=location_filter)
+    with transaction.atomic():
+        _record_export(request, municipality, services)
+        files = hsds.tabular_package(services, location_filter=location_filter)
     response = HttpResponse(hsds.zip_package(files), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="hsds-{slugify(municipality.name)}.zip"'
     return response

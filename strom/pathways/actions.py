@@ -6,9 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from strom.accounts.access import get_access
 from strom.core.audit import log_event
+from strom.core.reading_watch import SensitiveKind, note_sensitive_read
 from strom.directory.models import NeedTerm
 from strom.pathways import permissions as can
 from strom.pathways import queries
@@ -294,8 +296,14 @@ def _safe_name(name: str) -> str:
     return stem if stem.lower().endswith(".pdf") else f"{stem or 'agreement'}.pdf"
 
 
+AGREEMENT_DOCUMENT = SensitiveKind("agreement_document", gettext_lazy("signed agreements"))
+
+
+@transaction.atomic
 def record_document_read(*, actor, agreement: Agreement) -> None:
+    """Before a signed agreement is sent: its audit event and the unusual-reading count (security.md 22)."""
     _log(actor, "pathways.agreement.document_read", agreement, agreement.municipality_id)
+    note_sensitive_read(actor, AGREEMENT_DOCUMENT, municipality_id=agreement.municipality_id)
 
 
 # --- National referral mechanism ----------------------------------------------------------------

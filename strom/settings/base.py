@@ -305,6 +305,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Reminders before a cooperation agreement expires, in days.
 STROM_AGREEMENT_REMINDER_DAYS = (60, 14)
 
+# --- Unusual reading (security.md 22) -----------------------------------------------------------
+# Reads of sensitive records (confidential addresses, signed agreements, later cases) per account and
+# kind within a sliding window; reaching the threshold of the reader's role (the highest of their
+# roles) alerts the municipality's coordinators once per window. Counted in the shared cache.
+STROM_UNUSUAL_READING = {
+    "window_minutes": env_int("STROM_UNUSUAL_READING_WINDOW_MINUTES", 15),
+    "thresholds": {
+        "coordinator": env_int("STROM_UNUSUAL_READING_COORDINATOR", 40),
+        "caseworker": env_int("STROM_UNUSUAL_READING_CASEWORKER", 20),
+        "service_provider": env_int("STROM_UNUSUAL_READING_SERVICE_PROVIDER", 20),
+        "default": env_int("STROM_UNUSUAL_READING_DEFAULT", 10),
+    },
+}
+
 STROM_DEMO_ENABLED = False
 # Where the quick-exit button of the public help page goes: a harmless, common page.
 STROM_QUICK_EXIT_URL = env_str("STROM_QUICK_EXIT_URL", "https://www.google.com/search?q=weather")

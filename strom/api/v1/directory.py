@@ -5,6 +5,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
@@ -128,9 +129,11 @@ class ErrorOut(Schema):
     detail: str
 
 
-def _location_out(location: Location) -> LocationOut:
+def _location_out(location: queries.ShownLocation) -> LocationOut:
+    """A confidential location's street, postal code, town and coordinates are empty unless the call
+    asked for it and revealed it (security.md 10)."""
     return LocationOut(
-        id=location.pk,
+        id=location.id,
         organisation=location.organisation_id,
         municipality=location.municipality_id,
         name=location.name,
@@ -143,7 +146,7 @@ def _location_out(location: Location) -> LocationOut:
     )
 
 
-def _service_out(service: Service, access) -> ServiceOut:
+def _service_out(service: Service, locations: list[queries.ShownLocation]) -> ServiceOut:
     def iso(value):
         return value.isoformat() if value else None
 
@@ -156,7 +159,7 @@ def _service_out(service: Service, access) -> ServiceOut:
         languages=[language.code for language in service.languages.all()],
         capacity_updated_at=iso(service.capacity_updated_at),
         last_verified_at=iso(service.last_verified_at),
-        locations=[_location_out(loc) for loc in queries.visible_locations(access, service)],
+        locations=[_location_out(loc) for loc in locations],
         **{
             name: getattr(service, name)
             for name in ServiceOut.model_fields
@@ -219,7 +222,7 @@ def match(request: HttpRequest, query: Query[MatchQuery]):
     }
     return [
         MatchOut(
-            service=_service_out(services[m.service.pk], access),
+            service=_service_out(services[m.service.pk], queries.listed_locations(services[m.service.pk])),
             score=m.score,
             needs_met=m.needs_met,
             needs_missing=m.needs_missing,
@@ -236,18 +239,20 @@ def match(request: HttpRequest, query: Query[MatchQuery]):
 @router.get("/services", response=list[ServiceOut], summary="Services in the directory")
 @paginate(LimitOffset)
 def service_list(request: HttpRequest, need: str = "", language: str = "", municipality: UUID | None = None):
-    access = get_access(request.auth)
     directory_filter = queries.DirectoryFilter(
         need=need, language=language, municipality=str(municipality) if municipality else ""
     )
     services = queries.services_visible_to(request.auth, directory_filter).order_by("name", "pk")
-    return Paged(services, lambda s: _service_out(s, access))
+    return Paged(services, lambda s: _service_out(s, queries.listed_locations(s)))
 
 
 @router.get("/services/{uuid:service_id}", response={200: ServiceOut, 404: ErrorOut}, summary="One service")
 def service_detail(request: HttpRequest, service_id: UUID):
-    service = queries.get_service_for_user(request.auth, service_id)
-    return _service_out(service, get_access(request.auth))
+    service = queries.get_service_for_user(request.auth, service_id)  # a refusal is audited and kept
+    with transaction.atomic():
+        locations, revealed = queries.visible_locations(get_access(request.auth), service)
+        actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
+        return _service_out(service, locations)
 
 
 def _apply(service: Service, payload: ServiceIn, user) -> Service:
@@ -279,8 +284,8 @@ def _apply(service: Service, payload: ServiceIn, user) -> Service:
 
 @router.post("/services", response={201: ServiceOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a service")
 def service_create(request: HttpRequest, payload: ServiceIn):
-    service = _apply(Service(), payload, request.auth)
-    return 201, _service_out(queries.get_service_for_user(request.auth, service.pk), get_access(request.auth))
+    service = queries.get_service_for_user(request.auth, _apply(Service(), payload, request.auth).pk)
+    return 201, _service_out(service, queries.listed_locations(service))
 
 
 @router.put(
@@ -291,20 +296,26 @@ def service_create(request: HttpRequest, payload: ServiceIn):
 def service_update(request: HttpRequest, service_id: UUID, payload: ServiceIn):
     service = queries.get_service_for_user(request.auth, service_id, for_write=True)
     _apply(service, payload, request.auth)
-    return _service_out(queries.get_service_for_user(request.auth, service_id), get_access(request.auth))
+    service = queries.get_service_for_user(request.auth, service_id)
+    return _service_out(service, queries.listed_locations(service))
 
 
 @router.get("/locations", response=list[LocationOut], summary="Locations visible to the user")
 @paginate(LimitOffset)
 def location_list(request: HttpRequest):
-    return Paged(queries.locations_visible_to(request.auth).order_by("name", "pk"), _location_out)
+    locations = queries.locations_visible_to(request.auth).order_by("name", "pk")
+    return Paged(locations, lambda loc: _location_out(queries.shown_location(loc)))
 
 
 @router.get(
     "/locations/{uuid:location_id}", response={200: LocationOut, 404: ErrorOut}, summary="One location"
 )
 def location_detail(request: HttpRequest, location_id: UUID):
-    return _location_out(queries.get_location_for_user(request.auth, location_id))
+    location = queries.get_location_for_user(request.auth, location_id)  # only if its address may be seen
+    with transaction.atomic():
+        revealed = [location] if location.is_confidential else []
+        actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
+        return _location_out(queries.shown_location(location, reveal=True))
 
 
 def _save_location(request, location: Location, payload: LocationIn):
@@ -330,7 +341,9 @@ def _save_location(request, location: Location, payload: LocationIn):
     "/locations", response={201: LocationOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a location"
 )
 def location_create(request: HttpRequest, payload: LocationIn):
-    return 201, _location_out(_save_location(request, Location(), payload))
+    # The answer repeats what the caller has just sent: nothing is revealed that they did not know.
+    location = _save_location(request, Location(), payload)
+    return 201, _location_out(queries.shown_location(location, reveal=True))
 
 
 @router.put(
@@ -340,4 +353,4 @@ def location_create(request: HttpRequest, payload: LocationIn):
 )
 def location_update(request: HttpRequest, location_id: UUID, payload: LocationIn):
     location = queries.get_location_for_user(request.auth, location_id, for_write=True)
-    return _location_out(_save_location(request, location, payload))
+    return _location_out(queries.shown_location(_save_location(request, location, payload), reveal=True))

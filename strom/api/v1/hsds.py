@@ -1,16 +1,18 @@
 """The directory as the Open Referral HSDS 3.0 API describes it (paths and paginated pages).
 
-Each call acts with the token owner's memberships: confidential locations appear only for those who
-may see them, exactly as on the pages."""
+Each call acts with the token owner's memberships, exactly as on the pages: lists show a confidential
+location by name only; one service's call reveals its confidential addresses to those who may see
+them, with one audit event per address."""
 
 from uuid import UUID
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 
 from strom.accounts.access import get_access
 from strom.accounts.queries import get_organisation_for_user, organisations_visible_to
-from strom.directory import hsds, queries
+from strom.directory import actions, hsds, queries
 
 router = Router(tags=["hsds"])
 
@@ -19,26 +21,27 @@ def _services(request):
     return hsds.with_hsds_details(queries.active_services_for(request.auth).order_by("name", "pk"))
 
 
-def _filter(request):
-    return hsds.visible_with(get_access(request.auth))
-
-
 @router.get("/services", response=dict, summary="HSDS services, paginated")
 def services(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_PER_PAGE):
-    location_filter = _filter(request)
     return hsds.hsds_page(
         _services(request),
         page=page,
         per_page=per_page,
-        to_hsds=lambda service: hsds.service_to_hsds(service, location_filter=location_filter),
+        to_hsds=lambda service: hsds.service_to_hsds(
+            service, location_filter=hsds.every_location, reveal=hsds.public_location
+        ),
     )
 
 
 @router.get("/services/{uuid:service_id}", response={200: dict, 404: dict}, summary="One HSDS service")
 def service(request: HttpRequest, service_id: UUID):
-    found = queries.get_service_for_user(request.auth, service_id)
-    found = _services(request).get(pk=found.pk)
-    return hsds.service_to_hsds(found, location_filter=_filter(request))
+    found = queries.get_service_for_user(request.auth, service_id)  # a refusal is audited and kept
+    reveal = hsds.visible_with(get_access(request.auth))
+    with transaction.atomic():
+        found = _services(request).get(pk=found.pk)
+        revealed = [loc for loc in found.locations.all() if loc.is_confidential and reveal(loc)]
+        actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
+        return hsds.service_to_hsds(found, location_filter=hsds.every_location, reveal=reveal)
 
 
 @router.get("/organizations", response=dict, summary="HSDS organizations, paginated")
