@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from strom.accounts.actions import do_create_api_token, do_invite
-from strom.accounts.models import ApiToken, Invitation, Membership, User
+from strom.accounts.models import ApiToken, Invitation, Membership, OrganisationArea, User
 from strom.accounts.roles import Role
 from strom.core.access import PUBLIC, access_level
 from strom.directory.models import DirectoryImport, Location, Service
@@ -168,6 +168,11 @@ def _objects_of_the_home_organisation(world):
         status=DirectoryImport.Status.CHECKED,
     )
     chain = published_chain(world)
+    area = OrganisationArea.objects.create(
+        organisation=world.national,
+        municipality=world.municipal.municipality,
+        granted_by=world[Role.COORDINATOR],
+    )
     return {
         "pathway_id": chain.pathway.pk,
         "stage_id": chain.shelter_step.stage_id,
@@ -177,6 +182,8 @@ def _objects_of_the_home_organisation(world):
         "country_code": world.municipal.country_id,
         "organization_id": world.municipal.pk,
         "import_id": upload.pk,
+        "municipality_id": world.municipal.municipality_id,
+        "area_id": area.pk,
         "location_id": house.pk,
         "service_id": shelter.pk,
         "organisation_id": world.municipal.pk,
@@ -216,6 +223,7 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         list(Step.objects.values_list("pk", "title", "responsible_id")),
         list(Agreement.objects.values_list("pk", "status", "title")),
         PathwayVersion.objects.count(),
+        list(OrganisationArea.objects.values_list("pk", "revoked_at")),
     )
     parameter = re.compile(r"<(?:\w+:)?(\w+)>")
     answered = []
@@ -245,6 +253,7 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         list(Step.objects.values_list("pk", "title", "responsible_id")),
         list(Agreement.objects.values_list("pk", "status", "title")),
         PathwayVersion.objects.count(),
+        list(OrganisationArea.objects.values_list("pk", "revoked_at")),
     )
     assert after == before
     assert len(answered) >= 7

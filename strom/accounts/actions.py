@@ -22,6 +22,7 @@ from strom.accounts.models import (
     Membership,
     Municipality,
     Organisation,
+    OrganisationArea,
     User,
     new_security_stamp,
 )
@@ -302,3 +303,75 @@ def user_for_api_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Where organisations may list services (issue 7) --------------------------------------------
+
+
+@transaction.atomic
+def do_grant_municipality(*, actor, organisation: Organisation, municipality: Municipality):
+    """A coordinator records that an organisation of the country serves their municipality."""
+    _require(can.can_grant_in_municipality(get_access(actor), municipality.pk))
+    return record_municipality_grant(actor=actor, organisation=organisation, municipality=municipality)
+
+
+def record_municipality_grant(*, actor, organisation: Organisation, municipality: Municipality):
+    """The grant itself, for callers that have checked can_grant_in_municipality for the actor
+    (do_grant_municipality, and the HSDS import action for the organisations its file places here)."""
+    _require(organisation.is_active and organisation.country_id == municipality.country_id)
+    # Lock the organisation: two coordinators granting at once give one grant, not an error.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    area = OrganisationArea.objects.filter(
+        organisation=organisation, municipality=municipality, revoked_at__isnull=True
+    ).first()
+    if area is not None:
+        return area
+    area = OrganisationArea.objects.create(
+        organisation=organisation, municipality=municipality, granted_by=actor
+    )
+    log_event(
+        actor=actor,
+        action="accounts.organisation_area.granted",
+        obj=area,
+        details={"municipality": str(municipality.pk)},
+    )
+    return area
+
+
+@transaction.atomic
+def do_appoint_nationally(*, actor, organisation: Organisation, country):
+    """A national coordinator lets an organisation list services in every municipality of the country."""
+    _require(can.can_appoint_nationally(get_access(actor), country.pk))
+    _require(organisation.is_active and organisation.country_id == country.pk)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    area = OrganisationArea.objects.filter(
+        organisation=organisation, country=country, revoked_at__isnull=True
+    ).first()
+    if area is not None:
+        return area
+    area = OrganisationArea.objects.create(organisation=organisation, country=country, granted_by=actor)
+    log_event(
+        actor=actor,
+        action="accounts.national_appointment.granted",
+        obj=area,
+        details={"country": country.pk},
+    )
+    return area
+
+
+@transaction.atomic
+def do_revoke_area(*, actor, area) -> None:
+    """Stops new writes at once (the next request's Access no longer has it). Services already listed
+    stay; the municipality's coordinators can still change or withdraw them."""
+    area = OrganisationArea.objects.select_for_update().get(pk=area.pk)
+    _require(can.can_revoke_area(get_access(actor), area))
+    area.revoked_at = timezone.now()
+    area.revoked_by = actor
+    area.save(update_fields=["revoked_at", "revoked_by"])
+    national = area.country_id is not None
+    log_event(
+        actor=actor,
+        action="accounts.national_appointment.revoked" if national else "accounts.organisation_area.revoked",
+        obj=area,
+        details={"country": area.country_id} if national else {"municipality": str(area.municipality_id)},
+    )

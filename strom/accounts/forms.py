@@ -197,3 +197,19 @@ class StromPasswordResetForm(PasswordResetForm):
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         send_email(to_email, subject, body)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        where = obj.municipality.name if obj.municipality else _("national level")
+        return f"{obj.name} ({where})"
+
+
+class GrantAreaForm(forms.Form):
+    """Choose an organisation to record as serving a municipality, or to appoint for the country."""
+
+    organisation = OrganisationChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

@@ -242,3 +242,64 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OrganisationAreaQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+
+
+class OrganisationArea(models.Model):
+    """Where an organisation may list services besides its own municipality.
+
+    Either one municipality, granted by a coordinator of that municipality ("this organisation serves
+    us"), or a whole country, granted by a national coordinator to a nationally appointed organisation.
+    One model for both, so that one query tells where an organisation works and one list shows who
+    granted what. Revoking keeps the row (the record of who could write when) and stops new writes.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="areas")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="served_by", null=True, blank=True
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="national_appointments", null=True, blank=True
+    )
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrganisationAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("area an organisation serves")
+        verbose_name_plural = _("areas organisations serve")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(municipality__isnull=False, country__isnull=True)
+                    | models.Q(municipality__isnull=True, country__isnull=False)
+                ),
+                name="organisationarea_municipality_or_country",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "municipality"],
+                condition=models.Q(revoked_at__isnull=True, municipality__isnull=False),
+                name="organisationarea_unique_active_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "country"],
+                condition=models.Q(revoked_at__isnull=True, country__isnull=False),
+                name="organisationarea_unique_active_country",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.municipality or self.country}"
+
+    @property
+    def is_national(self) -> bool:
+        return self.country_id is not None

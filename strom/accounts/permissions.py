@@ -52,3 +52,23 @@ def can_view_organisation_audit(access: Access, organisation) -> bool:
 
 def can_view_platform_audit(access: Access) -> bool:
     return access.has_perm(Perm.VIEW_PLATFORM_AUDIT)
+
+
+# --- Where organisations may list services (issue 7) --------------------------------------------
+
+
+def can_grant_in_municipality(access: Access, municipality_id) -> bool:
+    """The municipality's coordinators record which organisations serve it."""
+    return str(municipality_id) in access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+
+
+def can_appoint_nationally(access: Access, country_code: str) -> bool:
+    return country_code in access.countries_with(Perm.APPOINT_NATIONAL_ORGANISATIONS)
+
+
+def can_revoke_area(access: Access, area) -> bool:
+    if area.revoked_at is not None:
+        return False
+    if area.country_id is not None:
+        return can_appoint_nationally(access, area.country_id)
+    return can_grant_in_municipality(access, area.municipality_id)

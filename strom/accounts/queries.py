@@ -6,7 +6,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from strom.accounts import permissions as can
 from strom.accounts.access import get_access
-from strom.accounts.models import ApiToken, Invitation, Membership, Municipality, Organisation, User
+from strom.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Municipality,
+    Organisation,
+    OrganisationArea,
+    User,
+)
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
 
@@ -158,3 +166,109 @@ def get_token_for_user(user, token_id) -> ApiToken:
     if token is None:
         raise refuse(actor=user, object_type="accounts.apitoken", object_id=token_id)
     return token
+
+
+# --- Where organisations may list services (issue 7) --------------------------------------------
+
+
+def organisations_working_in(municipality, organisation_ids) -> set:
+    """Which of these organisations may list services in the municipality: those based there, those
+    its coordinators granted, and those appointed for its whole country (one query)."""
+    granted = OrganisationArea.objects.active().filter(
+        Q(municipality=municipality) | Q(country_id=municipality.country_id)
+    )
+    return set(
+        Organisation.objects.filter(pk__in=list(organisation_ids))
+        .filter(Q(municipality=municipality) | Q(pk__in=granted.values("organisation_id")))
+        .values_list("pk", flat=True)
+    )
+
+
+def organisation_works_in(organisation, municipality) -> bool:
+    return organisation.pk in organisations_working_in(municipality, [organisation.pk])
+
+
+def get_municipality_for_grants(user, municipality_id) -> Municipality:
+    """A municipality whose coordinators the user is among; 404 for any other."""
+    municipality = (
+        Municipality.objects.select_related("country").filter(pk=municipality_id).first()
+        if _valid_uuid(municipality_id)
+        else None
+    )
+    if municipality is None or not can.can_grant_in_municipality(get_access(user), municipality.pk):
+        raise refuse(actor=user, object_type="accounts.municipality", object_id=municipality_id)
+    return municipality
+
+
+def get_country_for_appointments(user, country_code):
+    from strom.accounts.models import Country
+
+    country = Country.objects.filter(pk=str(country_code)[:2]).first()
+    if country is None or not can.can_appoint_nationally(get_access(user), country.pk):
+        raise refuse(actor=user, object_type="accounts.country", object_id=country_code)
+    return country
+
+
+def municipalities_user_grants_in(user) -> QuerySet[Municipality]:
+    ids = get_access(user).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+    return Municipality.objects.filter(pk__in=ids).select_related("country").order_by("name")
+
+
+def countries_user_appoints_in(user):
+    from strom.accounts.models import Country
+
+    return Country.objects.filter(pk__in=get_access(user).countries_with(Perm.APPOINT_NATIONAL_ORGANISATIONS))
+
+
+def areas_granted_in(municipality) -> QuerySet[OrganisationArea]:
+    return (
+        OrganisationArea.objects.active()
+        .filter(municipality=municipality)
+        .select_related("organisation__municipality", "granted_by")
+        .order_by("organisation__name")
+    )
+
+
+def national_appointments_in(country) -> QuerySet[OrganisationArea]:
+    return (
+        OrganisationArea.objects.active()
+        .filter(country=country)
+        .select_related("organisation__municipality", "granted_by")
+        .order_by("organisation__name")
+    )
+
+
+def organisations_grantable_in(municipality) -> QuerySet[Organisation]:
+    """Active organisations of the country that do not yet work in the municipality."""
+    working = OrganisationArea.objects.active().filter(
+        Q(municipality=municipality) | Q(country_id=municipality.country_id)
+    )
+    return (
+        Organisation.objects.filter(country_id=municipality.country_id, is_active=True)
+        .exclude(municipality=municipality)
+        .exclude(pk__in=working.values("organisation_id"))
+        .select_related("municipality")
+        .order_by("name")
+    )
+
+
+def organisations_appointable_in(country) -> QuerySet[Organisation]:
+    appointed = OrganisationArea.objects.active().filter(country=country)
+    return (
+        Organisation.objects.filter(country=country, is_active=True)
+        .exclude(pk__in=appointed.values("organisation_id"))
+        .select_related("municipality")
+        .order_by("name")
+    )
+
+
+def get_area_for_user(user, area_id) -> OrganisationArea:
+    """A grant the user may revoke; 404 for any other."""
+    area = (
+        OrganisationArea.objects.select_related("organisation").filter(pk=area_id).first()
+        if _valid_uuid(area_id)
+        else None
+    )
+    if area is None or not can.can_revoke_area(get_access(user), area):
+        raise refuse(actor=user, object_type="accounts.organisation_area", object_id=area_id)
+    return area

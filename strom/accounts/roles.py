@@ -52,6 +52,10 @@ class Perm(models.TextChoices):
         "manage_national_mechanism",
         _("Keep the contacts of the national referral mechanism up to date"),
     )
+    APPOINT_NATIONAL_ORGANISATIONS = (
+        "appoint_national_organisations",
+        _("Appoint organisations that may list services in every municipality of the country"),
+    )
     RUN_TRAINING = "run_training", _("Run training sessions")
     VIEW_STATISTICS = "view_statistics", _("See anonymised statistics")
     VIEW_NATIONAL_STATISTICS = "view_national_statistics", _("See national statistics")
@@ -106,6 +110,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_NATIONAL_STATISTICS,
             Perm.VIEW_COUNTRY_PATHWAYS,
             Perm.MANAGE_NATIONAL_MECHANISM,
+            Perm.APPOINT_NATIONAL_ORGANISATIONS,
         }
     ),
     # Separation of duties (security.md 11): administrators manage accounts, never case data.

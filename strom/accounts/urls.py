@@ -1,6 +1,6 @@
 from django.urls import path
 
-from strom.accounts import views, views_platform, views_team
+from strom.accounts import views, views_areas, views_platform, views_team
 
 app_name = "accounts"
 
@@ -26,6 +26,17 @@ urlpatterns = [
     path("organisations/<uuid:organisation_id>/members/", views_team.members, name="members"),
     path("memberships/<uuid:membership_id>/end/", views_team.end_membership, name="end_membership"),
     path("invitation/<uuid:invitation_id>/revoke/", views_team.revoke_invitation, name="revoke_invitation"),
+    path(
+        "municipalities/<uuid:municipality_id>/serving-organisations/",
+        views_areas.serving_organisations,
+        name="serving_organisations",
+    ),
+    path(
+        "countries/<str:country_code>/national-organisations/",
+        views_areas.national_organisations,
+        name="national_organisations",
+    ),
+    path("organisation-areas/<uuid:area_id>/revoke/", views_areas.revoke_area, name="revoke_area"),
     path("api-tokens/", views_team.api_tokens, name="api_tokens"),
     path("api-tokens/<uuid:token_id>/revoke/", views_team.revoke_api_token, name="revoke_api_token"),
     path("platform/organisations/", views_platform.organisation_list, name="platform_organisations"),

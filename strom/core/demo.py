@@ -14,7 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from strom.accounts import otp
-from strom.accounts.models import Country, Membership, Municipality, Organisation, User
+from strom.accounts.models import Country, Membership, Municipality, Organisation, OrganisationArea, User
 from strom.accounts.roles import Role
 from strom.directory.demo import load_directory_demo
 from strom.pathways.demo import load_pathways_demo
@@ -128,6 +128,13 @@ PERSONAS = [
 # The demo coordinator also coordinates Priedkalne, the municipality without services.
 EXTRA_SEATS = {"coordinator": ["Priedkalne Municipal Administration"]}
 
+# Where organisations may list services beyond their own municipality (issue 7):
+# (organisation, municipality or None, country for a national appointment, granted by).
+AREAS = [
+    ("Ezermala Child Protection Unit", "Kalnupe", None, "coordinator"),
+    ("Lighthouse Support Centre", None, "LV", "national"),
+]
+
 
 def _ensure_persona(persona: Persona, organisation: Organisation, extra_seats=()) -> bool:
     changed = False
@@ -171,6 +178,20 @@ def _ensure_persona(persona: Persona, organisation: Organisation, extra_seats=()
     return changed
 
 
+def _grant_areas(organisations: dict, municipalities: dict) -> bool:
+    changed = False
+    for org_name, municipality, country, granted_by in AREAS:
+        _, created = OrganisationArea.objects.get_or_create(
+            organisation=organisations[org_name],
+            municipality=municipalities.get(municipality),
+            country_id=country,
+            revoked_at=None,
+            defaults={"granted_by": User.objects.get(username=granted_by)},
+        )
+        changed |= created
+    return changed
+
+
 @transaction.atomic
 def load_demo() -> bool:
     """Create or restore the demo data. Returns whether anything changed."""
@@ -196,6 +217,7 @@ def load_demo() -> bool:
     for persona in PERSONAS:
         extra = [organisations[name] for name in EXTRA_SEATS.get(persona.username, [])]
         changed |= _ensure_persona(persona, organisations[persona.organisation], extra)
+    changed |= _grant_areas(organisations, municipalities)
     changed |= load_directory_demo(organisations, municipalities)
     changed |= load_pathways_demo(organisations, municipalities)
     return changed

@@ -65,6 +65,15 @@ def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
                 reverse("directory:gap_analysis"),
             )
         )
+        seat = next((s for s in access.seats if s.organisation_id == organisation_id), None)
+        if seat is not None and seat.municipality_id:
+            tasks.append(
+                Task(
+                    _("Say which organisations serve your municipality"),
+                    _("Organisations based elsewhere list services here only once you have recorded it."),
+                    reverse("accounts:serving_organisations", args=[seat.municipality_id]),
+                )
+            )
     elif Perm.EDIT_DIRECTORY in perms:
         tasks.append(
             Task(
@@ -79,6 +88,15 @@ def _organisation_tasks(access: Access, organisation_id: str) -> list[Task]:
                 _("Find a service"),
                 _("Filter by need, language, age group and free places."),
                 reverse("directory:service_list"),
+            )
+        )
+    if Perm.APPOINT_NATIONAL_ORGANISATIONS in perms:
+        seat = next(s for s in access.seats if s.organisation_id == organisation_id)
+        tasks.append(
+            Task(
+                _("Appoint organisations for the whole country"),
+                _("A national helpline, for example, may then list its services in every municipality."),
+                reverse("accounts:national_organisations", args=[seat.country_code]),
             )
         )
     tasks += _pathway_tasks(access, organisation_id, perms)

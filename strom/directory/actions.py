@@ -1,6 +1,6 @@
 """Writes to the service map. Each re-checks its predicate and writes one audit event."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,10 +23,12 @@ def do_save_service(
 ) -> Service:
     """Create or change a service with its needs, languages and (first) location, all or nothing."""
     access = get_access(actor)
+    stored = None
     if not service._state.adding:
         stored = Service.objects.select_for_update().get(pk=service.pk)
         _require(can.can_edit_service(access, stored))
     _require(can.can_edit_service(access, service))
+    _require_works_in(service.organisation, service.municipality, stored)
     created = service._state.adding
     if service.capacity_free is not None and (created or _capacity_changed(service)):
         service.capacity_updated_at = timezone.now()
@@ -51,6 +53,27 @@ def do_save_service(
         details={"needs": len(needs), "languages": len(languages)},
     )
     return service
+
+
+def _require_works_in(organisation, municipality, stored) -> None:
+    """A listing is placed only where its organisation works, whoever places it (issue 7). A listing
+    that stays where it is may still be changed by the municipality's coordinators after a grant ends.
+    For the organisation's own staff the predicate has already refused; this names the problem for a
+    coordinator who picked an organisation that does not serve the municipality yet."""
+    from strom.accounts.queries import organisation_works_in
+
+    unmoved = stored is not None and (stored.organisation_id, stored.municipality_id) == (
+        organisation.pk,
+        municipality.pk,
+    )
+    if not unmoved and not organisation_works_in(organisation, municipality):
+        raise ValidationError({"organisation": NOT_SERVING})
+
+
+NOT_SERVING = _(
+    "This organisation does not serve this municipality yet. A coordinator of the municipality can "
+    "record that it does under “Organisations that serve the municipality”."
+)
 
 
 def _capacity_changed(service: Service) -> bool:
@@ -87,10 +110,12 @@ def do_confirm_listing(*, actor, service: Service) -> Service:
 def do_save_location(*, actor, location: Location, service: Service | None = None) -> Location:
     """Create or change a location of an organisation; optionally attach it to one of its services."""
     access = get_access(actor)
+    stored = None
     if not location._state.adding:
         stored = Location.objects.select_for_update().get(pk=location.pk)
         _require(can.can_edit_for(access, stored.organisation_id, stored.municipality_id))
     _require(can.can_edit_for(access, location.organisation_id, location.municipality_id))
+    _require_works_in(location.organisation, location.municipality, stored)
     if service is not None:
         same_organisation = service.organisation_id == location.organisation_id
         _require(same_organisation and can.can_edit_service(access, service))

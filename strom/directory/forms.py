@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from strom.accounts.queries import organisation_works_in
+from strom.directory.actions import NOT_SERVING
 from strom.directory.languages import language_choices
 from strom.directory.models import Location, NeedTerm, Service
 from strom.directory.permissions import can_edit_for
@@ -125,11 +127,22 @@ class ServiceForm(forms.ModelForm):
         ):
             self.add_error("serves_adults", _("Choose at least one age group."))
         organisation, municipality = data.get("organisation"), data.get("municipality")
-        if organisation and municipality and not can_edit_for(self.access, organisation.pk, municipality.pk):
-            self.add_error(
-                "municipality", _("You can list this organisation's services only in your own municipality.")
-            )
+        if organisation and municipality:
+            self._check_where(organisation, municipality)
         return data
+
+    def _check_where(self, organisation, municipality) -> None:
+        if not can_edit_for(self.access, organisation.pk, municipality.pk):
+            self.add_error(
+                "municipality",
+                _("You can list this organisation's services only in the municipalities it serves."),
+            )
+            return
+        # Before _post_clean, the instance still holds the stored organisation and municipality.
+        stored = (self.instance.organisation_id, self.instance.municipality_id)
+        moved = self.instance._state.adding or stored != (organisation.pk, municipality.pk)
+        if moved and not organisation_works_in(organisation, municipality):
+            self.add_error("organisation", NOT_SERVING)
 
 
 class LocationForm(forms.ModelForm):

@@ -954,12 +954,14 @@ class ImportSummary:
     locations_created: int = 0
     locations_updated: int = 0
     confidential_left_out: int = 0  # confidential locations whose address the file carried and we dropped
+    organisations_granted: int = 0  # existing organisations recorded as serving the municipality
 
     def audit_details(self) -> dict:
         return {
             "services": self.services_created + self.services_updated,
             "organisations": self.organisations_created + self.organisations_updated,
             "locations": self.locations_created + self.locations_updated,
+            "granted": self.organisations_granted,
         }
 
 
@@ -1292,6 +1294,7 @@ class _Resolution:
     locations: dict[str, tuple[uuid.UUID, bool]]
     renamed: dict[uuid.UUID, Organisation]
     problems: list[Problem]
+    to_grant: list[Organisation] = field(default_factory=list)  # to record as serving the municipality
 
     def summary(self) -> ImportSummary:
         new = {o.pk for o in self.organisations.values() if o._state.adding}
@@ -1302,6 +1305,7 @@ class _Resolution:
             organisations_updated=len(self.renamed),
             locations_created=sum(not found for _, found in self.locations.values()),
             locations_updated=sum(found for _, found in self.locations.values()),
+            organisations_granted=len(self.to_grant),
         )
 
 
@@ -1367,14 +1371,31 @@ def _problem_at(origin: Origin, key: str, message: str) -> Problem:
     return Problem(origin.row, path, str(message), origin.file)
 
 
+def _to_grant(plan: ImportPlan, organisations: dict, municipality) -> list[Organisation]:
+    """Existing organisations the file lists here that do not work in this municipality yet (issue 7).
+
+    An import is a coordinator's write into their own municipality, and recording that an
+    organisation serves it is theirs to decide; so applying the import records it for them (the
+    preview counts these, each grant is audited, and a coordinator can revoke it on the page
+    "Organisations that serve the municipality"). Without it the organisation's staff could not keep
+    their imported listings up to date. New organisations are created in this municipality."""
+    from strom.accounts.queries import organisations_working_in
+
+    used = {d.organisation_id for d in plan.services} | {d.organisation_id for d in plan.locations.values()}
+    existing = {o.pk: o for sid, o in organisations.items() if sid in used and not o._state.adding}
+    working = organisations_working_in(municipality, set(existing))
+    return [o for pk, o in sorted(existing.items(), key=lambda item: str(item[0])) if pk not in working]
+
+
 def _resolve(plan: ImportPlan, municipality) -> _Resolution:
     organisations, renamed, problems = _resolve_organisations(plan, municipality)
+    to_grant = _to_grant(plan, organisations, municipality)
     scope = municipality.pk
     services = _resolve_ids(
         Service, [d.source_id for d in plan.services], "municipality_id", scope, "service"
     )
     locations = _resolve_ids(Location, list(plan.locations), "municipality_id", scope, "location")
-    return _Resolution(organisations, services, locations, renamed, problems)
+    return _Resolution(organisations, services, locations, renamed, problems, to_grant)
 
 
 def _refusal(problems: list[Problem]) -> str:
@@ -1391,6 +1412,13 @@ def _save_organisations(resolution: _Resolution) -> None:
             organisation.save()
     for organisation in resolution.renamed.values():
         organisation.save(update_fields=["name"])
+
+
+def _grant_municipality(resolution: _Resolution, actor, municipality) -> None:
+    from strom.accounts.actions import record_municipality_grant
+
+    for organisation in resolution.to_grant:  # the caller (an action) checked the actor may grant here
+        record_municipality_grant(actor=actor, organisation=organisation, municipality=municipality)
 
 
 def _save_locations(plan: ImportPlan, resolution: _Resolution, municipality) -> None:
@@ -1469,6 +1497,7 @@ def apply_import(
                 raise ValidationError(_refusal(resolution.problems))
             summary = resolution.summary()
             _save_organisations(resolution)
+            _grant_municipality(resolution, actor, municipality)
             _save_locations(plan, resolution, municipality)
             _save_services(plan, resolution, municipality, progress)
             log_event(

@@ -9,11 +9,13 @@ def can_view_directory(access: Access) -> bool:
 
 
 def can_edit_for(access: Access, organisation_id, municipality_id) -> bool:
-    """Staff of the providing organisation with the directory permission, or the municipality's
-    coordinators."""
-    return Perm.EDIT_DIRECTORY in access.perms_in(organisation_id) or str(
-        municipality_id
-    ) in access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+    """Staff of the providing organisation with the directory permission, in a municipality where the
+    organisation works (its own, one whose coordinators granted it, or its country's if appointed
+    nationally); or the municipality's coordinators. Revoking a grant ends the first at once."""
+    staff = Perm.EDIT_DIRECTORY in access.perms_in(organisation_id)
+    if staff and access.organisation_works_in(organisation_id, municipality_id):
+        return True
+    return str(municipality_id) in access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
 
 
 def can_edit_service(access: Access, service) -> bool:

@@ -337,13 +337,20 @@ def editable_municipalities(user):
     from strom.accounts.roles import Perm
 
     access = get_access(user)
-    own_org_municipalities = {
-        seat.municipality_id
-        for seat in access.seats
-        if seat.organisation_id in access.organisations_with(Perm.EDIT_DIRECTORY)
-    }
-    ids = (own_org_municipalities | access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)) - {None}
+    # Where the person's organisations work (their own municipality, grants, national appointments).
+    served = set().union(
+        *(access.works_in.get(org, frozenset()) for org in access.organisations_with(Perm.EDIT_DIRECTORY))
+    )
+    ids = (served | access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)) - {None}
     return Municipality.objects.filter(pk__in=ids).order_by("name")
+
+
+def coordinated_municipalities(user):
+    """Municipalities whose directory the person manages: each has its page of organisations that
+    serve it."""
+    from strom.accounts.queries import municipalities_user_grants_in
+
+    return municipalities_user_grants_in(user)
 
 
 def municipalities_with_services():

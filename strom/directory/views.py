@@ -36,6 +36,7 @@ def service_list(request):
         "extra_query": query.urlencode(),
         "can_add": queries.editable_organisations(request.user).exists(),
         "can_import": bool(access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)),
+        "coordinated": queries.coordinated_municipalities(request.user),
     }
     template = "directory/service_list.html#results" if request.htmx else "directory/service_list.html"
     return render(request, template, context)
