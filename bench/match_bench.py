@@ -86,6 +86,8 @@ def fill(count: int, seed: int) -> None:
             )
         )
     Service.objects.bulk_create(services, batch_size=2000)
+    for place in places:
+        place.set_map_position()  # bulk_create does not call save()
     Location.objects.bulk_create(places, batch_size=2000)
     need_links, language_rows, location_links = [], [], []
     for service, place in zip(services, places, strict=True):

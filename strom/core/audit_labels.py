@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "auth.sign_in.second_factor_failed": _("Wrong second-factor code"),
     "auth.signed_out": _("Signed out"),
     "auth.signed_out_everywhere": _("Signed out on every device"),
+    "core.field_keys.rotated": _("Encrypted fields re-encrypted under the newest key"),
     "directory.capacity.updated": _("Free places updated"),
     "directory.service.confirmed": _("Service listing confirmed as up to date"),
     "directory.service.created": _("Service added to the directory"),

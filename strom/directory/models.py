@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Municipality, Organisation
+from strom.core.fields import EncryptedCharField, EncryptedDecimalField
 from strom.core.text import DESCRIPTION_MAX, long_text, refuse_control_characters
 
 
@@ -48,20 +49,24 @@ class NeedTerm(models.Model):
 
 
 class Location(models.Model):
+    """A place where a service is offered. The address and the precise position are encrypted for
+    every location (a shelter can become confidential later); the map reads map_latitude and
+    map_longitude, plaintext copies that only a location that is not confidential has."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="locations")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="locations")
     name = models.CharField(_("name"), max_length=200, validators=[refuse_control_characters])
-    address_1 = models.CharField(
+    address_1 = EncryptedCharField(
         _("street address"), max_length=200, blank=True, validators=[refuse_control_characters]
     )
-    city = models.CharField(
+    city = EncryptedCharField(
         _("town or city"), max_length=100, blank=True, validators=[refuse_control_characters]
     )
-    postal_code = models.CharField(
+    postal_code = EncryptedCharField(
         _("postal code"), max_length=20, blank=True, validators=[refuse_control_characters]
     )
-    latitude = models.DecimalField(
+    latitude = EncryptedDecimalField(
         _("latitude"),
         max_digits=9,
         decimal_places=6,
@@ -69,7 +74,7 @@ class Location(models.Model):
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
-    longitude = models.DecimalField(
+    longitude = EncryptedDecimalField(
         _("longitude"),
         max_digits=9,
         decimal_places=6,
@@ -85,26 +90,54 @@ class Location(models.Model):
             "municipality's coordinators, never on public pages, maps or exports."
         ),
     )
+    # Filled by save() from latitude and longitude, and only when the location is not confidential:
+    # the bounding box of matching and the map filter and sort on these.
+    map_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, editable=False)
+    map_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        indexes = [models.Index(fields=["latitude", "longitude"], name="location_position")]
+        indexes = [models.Index(fields=["map_latitude", "map_longitude"], name="location_map_position")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90) | models.Q(latitude__isnull=True),
-                name="location_latitude_range",
+                condition=models.Q(map_latitude__gte=-90, map_latitude__lte=90)
+                | models.Q(map_latitude__isnull=True),
+                name="location_map_latitude_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__gte=-180, longitude__lte=180)
-                | models.Q(longitude__isnull=True),
-                name="location_longitude_range",
+                condition=models.Q(map_longitude__gte=-180, map_longitude__lte=180)
+                | models.Q(map_longitude__isnull=True),
+                name="location_map_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_confidential=False)
+                | models.Q(map_latitude__isnull=True, map_longitude__isnull=True),
+                name="location_confidential_not_on_map",
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        self.set_map_position()  # before full_clean checks location_confidential_not_on_map
+
+    def save(self, *args, **kwargs):
+        self.set_map_position()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"latitude", "longitude", "is_confidential"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "map_latitude", "map_longitude"}
+        super().save(*args, **kwargs)
+
+    def set_map_position(self) -> None:
+        """Copy the position to the map columns, or clear them for a confidential location. clean()
+        and save() call this; code that writes rows without save() (bulk_create) must call it itself."""
+        public = not self.is_confidential
+        self.map_latitude = self.latitude if public else None
+        self.map_longitude = self.longitude if public else None
 
 
 class Service(models.Model):

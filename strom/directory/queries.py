@@ -210,10 +210,10 @@ def _bounding_box(near: tuple[float, float], radius_km: float) -> Q:
     dlon = radius_km / max(1e-6, 111.0 * math.cos(math.radians(lat)))
     return Q(
         is_confidential=False,
-        latitude__gte=lat - dlat,
-        latitude__lte=lat + dlat,
-        longitude__gte=lon - dlon,
-        longitude__lte=lon + dlon,
+        map_latitude__gte=lat - dlat,
+        map_latitude__lte=lat + dlat,
+        map_longitude__gte=lon - dlon,
+        map_longitude__lte=lon + dlon,
     )
 
 
@@ -270,8 +270,10 @@ def match_services(
         offered.setdefault(service_id, set()).add(code)
     places: dict = {}
     if near is not None:
-        located = Location.objects.filter(services__in=ids, is_confidential=False, latitude__isnull=False)
-        for service_id, lat, lon in located.values_list("services", "latitude", "longitude"):
+        located = Location.objects.filter(
+            services__in=ids, is_confidential=False, map_latitude__isnull=False, map_longitude__isnull=False
+        )
+        for service_id, lat, lon in located.values_list("services", "map_latitude", "map_longitude"):
             places.setdefault(service_id, []).append((float(lat), float(lon)))
     matches = [
         _score(

@@ -23,7 +23,10 @@ MAP_LIMIT = 500
 
 
 def _plottable():
-    return Location.objects.filter(is_confidential=False, latitude__isnull=False, longitude__isnull=False)
+    # The plaintext map columns are empty for every confidential location (a database constraint).
+    return Location.objects.filter(
+        is_confidential=False, map_latitude__isnull=False, map_longitude__isnull=False
+    )
 
 
 def _mapped_services(request):
@@ -73,7 +76,7 @@ def service_map_data(request):
             "url": reverse("directory:service_detail", args=[service.pk]),
         }
         for location in service.plotted:
-            lat, lon = float(location.latitude), float(location.longitude)
+            lat, lon = float(location.map_latitude), float(location.map_longitude)
             features.append(
                 {
                     "type": "Feature",

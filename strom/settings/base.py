@@ -187,6 +187,8 @@ STROM_MAP_ATTRIBUTION = env_str("STROM_MAP_ATTRIBUTION", "")
 
 # --- Field encryption (security.md 12): keys live outside the database -----------------------
 STROM_FIELD_KEYS = env_str("STROM_FIELD_KEYS")
+# Blind indexes (strom/core/blind_index.py) hash with their own key: not a field key, not SECRET_KEY.
+STROM_BLIND_INDEX_KEY = env_str("STROM_BLIND_INDEX_KEY")
 
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -11,6 +11,7 @@ SECRET_KEY = env_str("SECRET_KEY") or local_secret(VAR_DIR / "secret_key")
 STROM_FIELD_KEYS = env_str("STROM_FIELD_KEYS") or local_secret(
     VAR_DIR / "field_keys", factory=new_keyring_line
 )
+STROM_BLIND_INDEX_KEY = env_str("STROM_BLIND_INDEX_KEY") or local_secret(VAR_DIR / "blind_index_key")
 STROM_AUDIT_CHECKPOINT_KEY = env_str("STROM_AUDIT_CHECKPOINT_KEY") or local_secret(
     VAR_DIR / "audit_checkpoint_key"
 )

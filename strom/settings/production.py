@@ -20,6 +20,9 @@ if _secret_problems := production_secret_problems(
     checkpoint_key=STROM_AUDIT_CHECKPOINT_KEY,
 ):
     raise ImproperlyConfigured("; ".join(_secret_problems))
+STROM_BLIND_INDEX_KEY = require("STROM_BLIND_INDEX_KEY")
+if len(STROM_BLIND_INDEX_KEY) < 32 or len(set(STROM_BLIND_INDEX_KEY)) < 16:
+    raise ImproperlyConfigured("STROM_BLIND_INDEX_KEY must be at least 32 random characters.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: name the host names the site answers to.")
