@@ -121,16 +121,16 @@ class Location(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
-        self.set_map_position()  # before full_clean checks location_confidential_not_on_map
-
     def save(self, *args, **kwargs):
         self.set_map_position()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"latitude", "longitude", "is_confidential"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "map_latitude", "map_longitude"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.set_map_position()  # before full_clean checks location_confidential_not_on_map
 
     def set_map_position(self) -> None:
         """Copy the position to the map columns, or clear them for a confidential location. clean()

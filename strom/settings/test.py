@@ -11,7 +11,7 @@ from strom.settings.env import env_str
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"  # noqa: S105
 # A fixed test key: 32 bytes of "t".
 STROM_FIELD_KEYS = "test:dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ="
-STROM_BLIND_INDEX_KEY = "test-only-blind-index-key-not-for-any-deployment"  # noqa: S105
+STROM_BLIND_INDEX_KEY = "test-only-blind-index-key-not-for-any-deployment"
 STROM_AUDIT_CHECKPOINT_KEY = "test-only-audit-checkpoint-key-not-for-any-deployment"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
