@@ -11,11 +11,14 @@ Names, descriptions and phone numbers come from other people, so every text cell
 - XLSX: the text is written unchanged as a text cell with the "quote prefix" style, which is how a
   spreadsheet itself stores text typed with a leading apostrophe: never a formula, shown as it is.
 
-Numbers, booleans and empty cells stay what they are.
+Numbers, booleans and empty cells stay what they are, and so does text that is only a number or a
+phone number ("+371 2000 0000", "-24.1"): made of digits, spaces, brackets, dots, dashes and slashes,
+it can call no function and reach no other program, and HSDS readers get phone numbers unchanged.
 """
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -28,8 +31,16 @@ def starts_like_formula(text: str) -> bool:
     return text[:1] in FORMULA_STARTS
 
 
+# A sign, then digits with the separators phone numbers and amounts use: no letters, no |, no !, so
+# whatever a spreadsheet makes of it, it calls nothing.
+PLAIN_NUMBER = re.compile(r"[+-]?\(?[0-9][0-9 ().\-/]*")
+
+
 def _needs_apostrophe(text: str) -> bool:
-    return starts_like_formula(text.lstrip("'"))
+    bare = text.lstrip("'")
+    if bare == text and PLAIN_NUMBER.fullmatch(text):
+        return False
+    return starts_like_formula(bare)
 
 
 def safe_cell(value):
