@@ -227,9 +227,7 @@ def verify_trail() -> TrailReport:
         if record is None:
             if AuditCheckpoint.objects.exists():
                 report.problems.append(f"The checkpoint file {path} is missing or empty.")
-        elif problem := (
-            "it cannot be read" if record.get("unreadable") else signature_problem(record)
-        ):
+        elif problem := ("it cannot be read" if record.get("unreadable") else signature_problem(record)):
             report.problems.append(f"The last line of the checkpoint file is not trustworthy: {problem}.")
         else:
             anchors.append(("the checkpoint file", record))
