@@ -16,6 +16,9 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import Field
 
 MAX_LIMIT = 100  # as the HSDS lists' per_page
+# Far past any real list, and inside every database's integer range: an offset beyond 2**63 made
+# SQLite answer "datatype mismatch" (a 500) and PostgreSQL refuse the bigint.
+MAX_OFFSET = 1_000_000_000
 
 
 class LimitOffset(LimitOffsetPagination):
@@ -24,7 +27,7 @@ class LimitOffset(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(MAX_LIMIT, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_LIMIT, **kwargs)
