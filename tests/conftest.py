@@ -1,8 +1,8 @@
-import time
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -80,7 +80,7 @@ def world(db) -> World:
 def _start_session(client: Client, user: User, *, verified: bool) -> Client:
     client.force_login(user)
     session = client.session
-    now = int(time.time())
+    now = int(timezone.now().timestamp())  # the clock time_machine moves, as the middleware's
     session[SESSION_STARTED] = now
     session[SESSION_SEEN] = now
     if verified:
