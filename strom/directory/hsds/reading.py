@@ -45,7 +45,7 @@ from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
 from strom.directory.permissions import can_see_confidential
 from strom.directory.taxonomy import taxonomy as need_taxonomy
 
-SCHEMA_DIR = Path(__file__).resolve().parent / "hsds_schema"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "hsds_schema"
 COMPILED_URI = "urn:strom:hsds:compiled-service"
 # Never change this: taxonomy, term and child ids, and the ids of re-imported rows, are derived from it.
 NAMESPACE = uuid.UUID("812dc309-f61b-43d8-908f-40633eb503d8")

@@ -1,0 +1,43 @@
+"""Open Referral HSDS 3.0 for the service directory (being split into modules by job)."""
+
+from strom.directory.hsds.reading import (
+    DEFAULT_PER_PAGE,
+    SCHEMA_DIR,
+    apply_import,
+    every_location,
+    export_directory,
+    export_services,
+    hsds_page,
+    organization_to_hsds,
+    plan_import,
+    public_location,
+    service_to_hsds,
+    tabular_package,
+    taxonomies,
+    taxonomy_terms,
+    validate,
+    visible_with,
+    with_hsds_details,
+    zip_package,
+)
+
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "SCHEMA_DIR",
+    "apply_import",
+    "every_location",
+    "export_directory",
+    "export_services",
+    "hsds_page",
+    "organization_to_hsds",
+    "plan_import",
+    "public_location",
+    "service_to_hsds",
+    "tabular_package",
+    "taxonomies",
+    "taxonomy_terms",
+    "validate",
+    "visible_with",
+    "with_hsds_details",
+    "zip_package",
+]
