@@ -56,9 +56,9 @@ def _object_reference(obj) -> tuple[str, str]:
 
 
 def _organisation_of(obj):
-    from strom.accounts.models import Organisation
-
-    if isinstance(obj, Organisation):
+    """The event's organisation: the object itself if it is one, else the object's own. Core names no
+    app: an organisation is whatever the trail's organisation column points at."""
+    if isinstance(obj, AuditEvent._meta.get_field("organisation").related_model):
         return obj
     return getattr(obj, "organisation", None)
 
