@@ -5,14 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test setup setup-dev messages migrate demo lint format openapi openapi-check pytest screenshots clean
+.PHONY: run test setup setup-dev messages migrate demo lint contract format openapi openapi-check pytest screenshots clean
 
 run: setup migrate demo
 	@scripts/run-dev.sh $(PORT)
 
 test: setup-dev
 	bash scripts/system-deps.sh
-	$(MAKE) --no-print-directory messages lint
+	$(MAKE) --no-print-directory messages lint contract
 	DJANGO_SETTINGS_MODULE=strom.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory openapi-check pytest
 
@@ -39,6 +39,10 @@ migrate: setup
 
 demo: migrate
 	$(PY) manage.py load_demo
+
+# The layers (.importlinter): a wrong import fails here, naming the importing module and line.
+contract: setup-dev
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
