@@ -1,15 +1,13 @@
-from django.urls import include, path
+from django.urls import path
 
 from strom.api.v1.api import api
+from strom.core import registry
 from strom.core import views as core_views
-from strom.directory.urls import public_urlpatterns
 
+# Each installed app mounts its own pages (its contributions.py declares them): an app left out of
+# INSTALLED_APPS leaves no URL behind.
 urlpatterns = [
-    path("", include("strom.core.urls")),
-    path("accounts/", include("strom.accounts.urls")),
-    path("directory/", include("strom.directory.urls")),
-    path("pathways/", include("strom.pathways.urls")),
-    path("help/", include((public_urlpatterns, "help"))),
+    *registry.url_patterns(),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

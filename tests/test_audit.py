@@ -86,7 +86,7 @@ def test_it_stores_the_current_request_id(db):
 
 def test_it_ties_a_refused_request_to_its_audit_event(world, signed_in):
     response = signed_in(world[Role.COORDINATOR]).get(
-        reverse("core:audit"), {"organisation": world.other.pk}, HTTP_X_REQUEST_ID="test-request-0002"
+        reverse("site:audit"), {"organisation": world.other.pk}, HTTP_X_REQUEST_ID="test-request-0002"
     )
     assert response.status_code == 404
     refused = AuditEvent.objects.get(action="access.refused")
@@ -380,7 +380,7 @@ def test_it_shows_the_coordinator_their_organisations_events_only(world, signed_
     log_event(actor=world["outsider"], action="test.elsewhere_work", organisation=world.other)
     log_event(actor=world[Role.CASEWORKER], action="test.partner_work", organisation=world.social)
 
-    response = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit"))
+    response = signed_in(world[Role.COORDINATOR]).get(reverse("site:audit"))
 
     assert response.status_code == 200
     assert response.context["scope"].organisation == world.municipal
@@ -395,7 +395,7 @@ def test_it_shows_the_coordinator_their_organisations_events_only(world, signed_
 def test_it_answers_not_found_when_the_coordinator_asks_for_another_organisation(world, signed_in):
     log_event(actor=world["outsider"], action="test.elsewhere_work", organisation=world.other)
 
-    response = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit"), {"organisation": world.other.pk})
+    response = signed_in(world[Role.COORDINATOR]).get(reverse("site:audit"), {"organisation": world.other.pk})
 
     assert response.status_code == 404
     assert "test.elsewhere_work" not in response.content.decode()
@@ -407,7 +407,7 @@ def test_it_shows_the_platform_administrator_platform_events_and_no_case_work(wo
     log_event(actor=world[Role.CASEWORKER], action="case.viewed", organisation=world.social)
     log_event(actor=world[Role.CASEWORKER], action="authority.looks_like_auth", organisation=world.social)
 
-    response = signed_in(world[Role.PLATFORM_ADMIN]).get(reverse("core:audit"))
+    response = signed_in(world[Role.PLATFORM_ADMIN]).get(reverse("site:audit"))
 
     assert response.status_code == 200
     assert response.context["scope"].organisation is None
@@ -426,7 +426,7 @@ def test_it_shows_the_platform_administrator_platform_events_and_no_case_work(wo
 def test_it_answers_not_found_to_a_caseworker_without_audit_rights(world, signed_in):
     log_event(actor=world[Role.CASEWORKER], action="test.partner_work", organisation=world.social)
 
-    response = signed_in(world[Role.CASEWORKER]).get(reverse("core:audit"))
+    response = signed_in(world[Role.CASEWORKER]).get(reverse("site:audit"))
 
     assert response.status_code == 404
     assert "test.partner_work" not in response.content.decode()
@@ -451,12 +451,12 @@ def test_it_reads_the_audit_page_in_a_fixed_number_of_queries(
 
     add_events(5)
     with django_assert_max_num_queries(AUDIT_PAGE_QUERY_BOUND) as few:
-        response = client.get(reverse("core:audit"))
+        response = client.get(reverse("site:audit"))
     assert len(shown(response)) == 6  # the five, and the coordinator's own sign-in
 
     add_events(55)
     with django_assert_max_num_queries(AUDIT_PAGE_QUERY_BOUND) as many:
-        response = client.get(reverse("core:audit"))
+        response = client.get(reverse("site:audit"))
     assert len(shown(response)) == 50
     assert response.context["page"].paginator.count == 61
     assert len(many.captured_queries) == len(few.captured_queries)
@@ -491,7 +491,7 @@ def test_it_shows_the_coordinator_the_sign_in_events_of_their_members_only(world
         Client().post(
             reverse("accounts:sign_in"), {"username": person.username, "password": "wrong-password"}
         )
-    page = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit"))
+    page = signed_in(world[Role.COORDINATOR]).get(reverse("site:audit"))
     shown = list(page.context["page"].object_list)
     mine = [e for e in shown if e.actor_id == analyst.pk or e.object_id == str(analyst.pk)]
     assert {e.action for e in mine} >= {"auth.sign_in.password_accepted", "auth.sign_in.failed"}
@@ -529,7 +529,7 @@ def test_it_labels_every_action_written_anywhere():
 
 def test_it_shows_readable_labels_on_the_audit_page(world, signed_in):
     log_event(actor=world[Role.COORDINATOR], action="accounts.membership.ended", organisation=world.municipal)
-    page = signed_in(world[Role.COORDINATOR]).get(reverse("core:audit")).content.decode()
+    page = signed_in(world[Role.COORDINATOR]).get(reverse("site:audit")).content.decode()
     assert "Membership ended" in page
 
 

@@ -5,9 +5,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from strom.accounts.demo import PERSONAS
 from strom.accounts.models import Country, Membership, Municipality, Organisation, User
 from strom.accounts.roles import Role
-from strom.core.demo import PERSONAS
 from strom.directory.models import Location, Service
 from strom.pathways.models import Agreement, PathwayVersion, Step
 

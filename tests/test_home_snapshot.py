@@ -38,7 +38,7 @@ def _without_ids(text: str, names: dict[str, str]) -> str:
 
 
 def _seen_by(client) -> dict:
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 200
     names = _names_for_ids()
     with translation.override("en"):
@@ -89,7 +89,7 @@ def test_it_shows_each_world_persona_the_same_home_and_navigation(world, signed_
 
 
 def test_it_shows_each_demo_persona_the_same_home_and_navigation(db, signed_in):
-    from strom.core.demo import PERSONAS
+    from strom.accounts.demo import PERSONAS
 
     call_command("load_demo", "--quiet-personas")
     seen = {

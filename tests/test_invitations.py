@@ -69,7 +69,7 @@ def test_it_lets_a_coordinator_invite_a_colleague_who_then_sets_up_a_second_fact
     user = User.objects.get(username="new.colleague")
     assert user.email == "new.colleague@example.invalid"
     assert Membership.objects.get(user=user).organisation == world.municipal
-    assert client.get(reverse("core:home"))["Location"].startswith(reverse("accounts:two_factor"))
+    assert client.get(reverse("site:home"))["Location"].startswith(reverse("accounts:two_factor"))
     # The link works once.
     assert client.get(link).status_code == 404
     assert AuditEvent.objects.filter(
@@ -166,7 +166,7 @@ def test_it_lets_the_coordinator_end_a_membership_but_not_their_own(world, signe
     own.refresh_from_db()
     assert analyst.ended_at is not None and own.ended_at is None
     # The analyst now has no organisation, and the home page says so.
-    assert signed_in(world[Role.ANALYST]).get(reverse("core:home")).context["sections"] == []
+    assert signed_in(world[Role.ANALYST]).get(reverse("site:home")).context["sections"] == []
 
 
 def test_it_keeps_the_members_page_to_a_fixed_number_of_queries(

@@ -60,13 +60,13 @@ def test_it_refuses_a_duplicate_organisation_name_in_a_country(world, signed_in)
 def test_it_lets_the_administrator_deactivate_an_account_which_ends_its_sessions_at_once(world, signed_in):
     caseworker = world[Role.CASEWORKER]
     caseworker_client = signed_in(caseworker)
-    assert caseworker_client.get(reverse("core:home")).status_code == 200
+    assert caseworker_client.get(reverse("site:home")).status_code == 200
 
     admin = signed_in(world[Role.PLATFORM_ADMIN])
     admin.post(reverse("accounts:platform_user_status", args=[caseworker.pk]), {"active": "0"})
     caseworker.refresh_from_db()
     assert not caseworker.is_active
-    assert caseworker_client.get(reverse("core:home")).status_code == 302
+    assert caseworker_client.get(reverse("site:home")).status_code == 302
     event = AuditEvent.objects.get(action="accounts.user.deactivated")
     assert event.actor == world[Role.PLATFORM_ADMIN]
 

@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
+from strom.accounts.reading_watch import SensitiveKind, note_sensitive_read, threshold_for
 from strom.accounts.roles import Role
 from strom.core.audit import Severity
 from strom.core.models import AuditEvent
-from strom.core.reading_watch import SensitiveKind, note_sensitive_read, threshold_for
 from strom.directory.models import Location, Service
 from tests.factories import MembershipFactory, UserFactory, make_member
 from tests.pathway_objects import published_chain

@@ -297,7 +297,7 @@ def test_it_keeps_a_well_formed_incoming_request_id_and_replaces_a_malformed_one
 
 
 def test_it_forbids_caching_pages_a_signed_in_person_sees(world, signed_in):
-    response = signed_in(world[Role.CASEWORKER]).get(reverse("core:home"))
+    response = signed_in(world[Role.CASEWORKER]).get(reverse("site:home"))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]

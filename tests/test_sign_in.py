@@ -38,11 +38,11 @@ def test_it_signs_in_with_password_then_second_factor(world, client):
     caseworker = world[Role.CASEWORKER]
     response = post_password(client, caseworker.username)
     assert response.status_code == 302 and response["Location"] == TWO_FACTOR
-    assert client.get(reverse("core:home"))["Location"].startswith(TWO_FACTOR)
+    assert client.get(reverse("site:home"))["Location"].startswith(TWO_FACTOR)
 
     response = client.post(TWO_FACTOR, {"code": code_now(caseworker)})
-    assert response.status_code == 302 and response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response.status_code == 302 and response["Location"] == reverse("site:home")
+    assert client.get(reverse("site:home")).status_code == 200
     actions = list(AuditEvent.objects.filter(actor=caseworker).values_list("action", flat=True))
     assert "auth.sign_in.password_accepted" in actions
     assert "auth.sign_in.second_factor_accepted" in actions
@@ -64,7 +64,7 @@ def test_it_ignores_a_next_address_on_another_site(world, client):
         {"username": caseworker.username, "password": TEST_PASSWORD},
     )
     response = client.post(TWO_FACTOR, {"code": code_now(caseworker)})
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
 
 
 def test_it_rotates_the_session_key_at_sign_in(world, client):
@@ -108,7 +108,7 @@ def test_it_does_not_accept_the_same_authenticator_code_twice(world, client):
     response = client.post(TWO_FACTOR, {"code": code})
     assert response.status_code == 200
     assert "has been used already" in response.content.decode()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_it_accepts_each_backup_code_once(world, client):
@@ -121,7 +121,7 @@ def test_it_accepts_each_backup_code_once(world, client):
 
     post_password(client, caseworker.username)
     assert client.post(TWO_FACTOR, {"code": code}).status_code == 200
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_it_slows_down_guessing_of_second_factor_codes(world, client):
@@ -199,9 +199,9 @@ def test_it_logs_failures_without_the_password_or_an_unknown_username(world, cli
 def test_it_ends_an_idle_session_after_thirty_minutes(world, signed_in):
     client = signed_in(world[Role.CASEWORKER])
     with time_machine.travel(timezone.now() + timedelta(minutes=29)):
-        assert client.get(reverse("core:home")).status_code == 200
+        assert client.get(reverse("site:home")).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(minutes=29 + 31)):
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("site:home"))
         assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
         assert "Your session ended" in client.get(SIGN_IN).content.decode()
 
@@ -211,17 +211,17 @@ def test_it_ends_a_busy_session_after_twelve_hours(world, signed_in):
     start = timezone.now()
     for step in range(1, 36):  # a request every 20 minutes, 11 h 40 min in all
         with time_machine.travel(start + timedelta(minutes=20 * step)):
-            assert client.get(reverse("core:home")).status_code == 200, step
+            assert client.get(reverse("site:home")).status_code == 200, step
     with time_machine.travel(start + timedelta(hours=12, minutes=1)):
-        assert client.get(reverse("core:home")).status_code == 302
+        assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_it_ends_every_session_when_the_user_signs_out_everywhere(world, signed_in):
     caseworker = world[Role.CASEWORKER]
     laptop, phone = signed_in(caseworker), signed_in(caseworker)
     laptop.post(reverse("accounts:sign_out_everywhere"))
-    assert phone.get(reverse("core:home")).status_code == 302
-    assert laptop.get(reverse("core:home")).status_code == 302
+    assert phone.get(reverse("site:home")).status_code == 302
+    assert laptop.get(reverse("site:home")).status_code == 302
 
 
 def test_it_ends_other_sessions_but_keeps_this_one_when_the_password_changes(world, signed_in):
@@ -233,8 +233,8 @@ def test_it_ends_other_sessions_but_keeps_this_one_when_the_password_changes(wor
         {"old_password": TEST_PASSWORD, "new_password1": new_password, "new_password2": new_password},
     )
     assert response.status_code == 302
-    assert laptop.get(reverse("core:home")).status_code == 200
-    assert phone.get(reverse("core:home")).status_code == 302
+    assert laptop.get(reverse("site:home")).status_code == 200
+    assert phone.get(reverse("site:home")).status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -273,7 +273,7 @@ def test_it_ends_a_password_reset_at_the_second_factor(world, client, mailoutbox
     new_password = "river-stones-and-quiet-light"
     done = client.post(form_url, {"new_password1": new_password, "new_password2": new_password})
     assert done["Location"] == reverse("accounts:password_reset_complete")
-    assert client.get(reverse("core:home")).status_code == 302  # not signed in by the reset
+    assert client.get(reverse("site:home")).status_code == 302  # not signed in by the reset
 
     response = post_password(client, caseworker.username, new_password)
     assert response["Location"] == TWO_FACTOR

@@ -10,33 +10,18 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from strom.accounts.actions import do_create_api_token, do_invite
+from strom.accounts.actions import do_create_api_token
 from strom.accounts.models import ApiToken, Invitation, Membership, OrganisationArea, User
 from strom.accounts.roles import Role
+from strom.core import registry
 from strom.core.access import PUBLIC, access_level
-from strom.directory.models import DirectoryImport, Location, Service
+from strom.directory.models import DirectoryImport
 from strom.pathways.models import Agreement, PathwayVersion, Step
-from tests.pathway_objects import published_chain
 
 # Pages that must work before the second factor: signing in, the second-factor steps, and pages for
-# people who are not signed in at all. Adding a name here is a security decision.
-REACHABLE_WITHOUT_SECOND_FACTOR = {
-    "accounts:sign_in",
-    "accounts:sign_out",
-    "accounts:two_factor",
-    "accounts:two_factor_setup",
-    "accounts:password_reset",
-    "accounts:password_reset_done",
-    "accounts:password_reset_confirm",
-    "accounts:open_password_reset",  # the e-mailed link: moves its secret into the session at once
-    "accounts:password_reset_complete",
-    "accounts:set_language",
-    "accounts:open_invitation",
-    "accounts:accept_invitation",
-    "healthz",
-    "core:demo_outbox",  # demo only (404 unless STROM_DEMO_ENABLED): its visitors open links signed out
-    "help:public_help",
-}
+# people who are not signed in at all. Each app names its own in its contributions.py (`public_pages`);
+# adding a name there is a security decision.
+REACHABLE_WITHOUT_SECOND_FACTOR = registry.public_pages()
 
 SAMPLE = {
     "uuid": str(uuid.uuid4()),
@@ -139,59 +124,9 @@ def test_it_never_answers_a_server_error_on_any_url(world, signed_in, person):
 
 
 def _objects_of_the_home_organisation(world):
-    """One object per URL parameter, each belonging to the home municipality's organisations."""
-    invitation = do_invite(
-        actor=world[Role.COORDINATOR],
-        organisation=world.municipal,
-        role=Role.ANALYST,
-        email="pending.colleague@example.invalid",
-        language="en",
-    )
-    token, _secret = do_create_api_token(actor=world[Role.COORDINATOR], name="coordinator's", days=5)
-    shelter = Service.objects.create(
-        organisation=world.ngo, municipality=world.ngo.municipality, name="Shelter"
-    )
-    house = Location.objects.create(
-        organisation=world.ngo,
-        municipality=world.ngo.municipality,
-        name="Shelter house",
-        address_1=CANARY_ADDRESS,
-        is_confidential=True,
-    )
-    shelter.locations.add(house)
-    upload = DirectoryImport.objects.create(
-        municipality=world.municipal.municipality,
-        created_by=world[Role.COORDINATOR],
-        file_name="directory.json",
-        kind="json",
-        payload=b"{}",
-        status=DirectoryImport.Status.CHECKED,
-    )
-    chain = published_chain(world)
-    area = OrganisationArea.objects.create(
-        organisation=world.national,
-        municipality=world.municipal.municipality,
-        granted_by=world[Role.COORDINATOR],
-    )
-    return {
-        "pathway_id": chain.pathway.pk,
-        "stage_id": chain.shelter_step.stage_id,
-        "step_id": chain.shelter_step.pk,
-        "number": chain.version.number,
-        "agreement_id": chain.agreement.pk,
-        "country_code": world.municipal.country_id,
-        "organization_id": world.municipal.pk,
-        "import_id": upload.pk,
-        "municipality_id": world.municipal.municipality_id,
-        "area_id": area.pk,
-        "location_id": house.pk,
-        "service_id": shelter.pk,
-        "organisation_id": world.municipal.pk,
-        "membership_id": Membership.objects.get(user=world[Role.ANALYST]).pk,
-        "invitation_id": invitation.pk,
-        "token_id": token.pk,
-        "user_id": world[Role.COORDINATOR].pk,
-    }
+    """One object per URL parameter, each belonging to the home municipality's organisations: each
+    app makes those of its own pages (`url_walk_objects` in its contributions.py)."""
+    return registry.url_walk_objects(world, CANARY_ADDRESS)
 
 
 CANARY_ADDRESS = "Canary lane 7 (never shown to outsiders)"
@@ -232,7 +167,7 @@ def test_it_answers_404_to_an_outsider_on_every_object_url(world, signed_in, met
         if not params or access_level(callback) == PUBLIC:  # public links carry secrets, not object ids
             continue
         unknown = set(params) - set(objects)
-        assert not unknown, f"{name}: add an object for {unknown} to _objects_of_the_home_organisation"
+        assert not unknown, f"{name}: add an object for {unknown} to url_walk_objects in contributions.py"
         path = "/" + parameter.sub(lambda m: str(objects[m.group(1)]), route)
         client = outsider_api if path.startswith("/api/") else outsider
         response = getattr(client, method)(path)

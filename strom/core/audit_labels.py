@@ -1,68 +1,27 @@
 """What each audit action means, in the reader's language. The stored code never changes; the label
-can. Every action written anywhere in Strom has a label here (a test checks the source)."""
+can. Each app declares the labels of the actions it writes in its contributions.py (`audit_labels`);
+every action written anywhere in Strom has one (a test checks the source)."""
 
-from django.utils.translation import gettext_lazy as _
+from collections.abc import Iterator, Mapping
 
-ACTION_LABELS = {
-    "access.refused": _("Refused access to something outside the user's reach"),
-    "accounts.invitation.accepted": _("Invitation accepted"),
-    "accounts.invitation.created": _("Invitation sent"),
-    "accounts.invitation.revoked": _("Invitation withdrawn"),
-    "accounts.membership.ended": _("Membership ended"),
-    "accounts.municipality.created": _("Municipality added"),
-    "accounts.municipality.updated": _("Municipality changed"),
-    "accounts.national_appointment.granted": _("Organisation appointed to serve the whole country"),
-    "accounts.national_appointment.revoked": _("National appointment of an organisation ended"),
-    "accounts.organisation_area.granted": _("Organisation recorded as serving a municipality"),
-    "accounts.organisation_area.revoked": _("Organisation no longer serves a municipality"),
-    "accounts.organisation.created": _("Organisation added"),
-    "accounts.organisation.updated": _("Organisation changed"),
-    "accounts.user.deactivated": _("Account deactivated"),
-    "accounts.user.reactivated": _("Account reactivated"),
-    "accounts.user.registered": _("Account created from an invitation"),
-    "audit.chain.broken": _("The audit trail's hash chain is broken"),
-    "auth.api_token.created": _("API token created"),
-    "auth.api_token.revoked": _("API token revoked"),
-    "auth.lockout": _("Username locked after failed sign-ins"),
-    "auth.password.changed": _("Password changed"),
-    "auth.password.reset": _("Password reset"),
-    "auth.second_factor.backup_codes_replaced": _("New backup codes made"),
-    "auth.second_factor.enrolled": _("Second factor set up"),
-    "auth.second_factor.enrolment_failed": _("Wrong code while setting up the second factor"),
-    "auth.session.expired": _("Session ended by its time limit"),
-    "auth.sign_in.failed": _("Failed sign-in"),
-    "auth.sign_in.password_accepted": _("Password accepted"),
-    "auth.sign_in.second_factor_accepted": _("Signed in with the second factor"),
-    "auth.sign_in.second_factor_failed": _("Wrong second-factor code"),
-    "auth.signed_out": _("Signed out"),
-    "auth.signed_out_everywhere": _("Signed out on every device"),
-    "core.field_keys.rotated": _("Encrypted fields re-encrypted under the newest key"),
-    "directory.capacity.updated": _("Free places updated"),
-    "directory.service.confirmed": _("Service listing confirmed as up to date"),
-    "directory.service.created": _("Service added to the directory"),
-    "directory.service.updated": _("Service changed"),
-    "directory.service.reminder_sent": _("Reminder to confirm a listing sent"),
-    "directory.import.applied": _("Directory imported from an HSDS file"),
-    "directory.location.confidential_read": _("Confidential address read"),
-    "directory.location.created": _("Location added"),
-    "directory.location.updated": _("Location changed"),
-    "pathways.agreement.created": _("Cooperation agreement recorded"),
-    "pathways.agreement.document_read": _("Signed agreement opened"),
-    "pathways.agreement.reminder_sent": _("Reminder sent before an agreement ends"),
-    "pathways.agreement.updated": _("Cooperation agreement changed"),
-    "pathways.national_mechanism.created": _("National referral mechanism recorded"),
-    "pathways.national_mechanism.updated": _("National referral mechanism changed"),
-    "pathways.pathway.created": _("Pathway created"),
-    "pathways.pathway.published": _("Pathway published"),
-    "pathways.stage.updated": _("Stage note changed"),
-    "pathways.step.created": _("Step added to a pathway"),
-    "pathways.step.deleted": _("Step removed from a pathway"),
-    "pathways.step.updated": _("Step changed"),
-    "platform.demo_loaded": _("Demo data loaded"),
-    "security.rate_limited": _("Requests refused for a while: over a rate limit"),
-    "security.unusual_reading.detected": _("Unusually many sensitive records read in a short time"),
-}
+from strom.core import registry
+
+
+class _AllLabels(Mapping):
+    """The labels of every installed app, read from the registry when asked."""
+
+    def __getitem__(self, action: str):
+        return registry.audit_labels()[action]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.audit_labels())
+
+    def __len__(self) -> int:
+        return len(registry.audit_labels())
+
+
+ACTION_LABELS: Mapping = _AllLabels()
 
 
 def label_for(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return str(registry.audit_labels().get(action, action))

@@ -1,30 +1,13 @@
-from urllib.parse import urlencode
-
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from strom.accounts import otp
-from strom.accounts.access import get_access
-from strom.core import queries
 from strom.core.access import public_view
-from strom.core.home import tasks_for
 from strom.core.outbox import read_outbox
 from strom.core.ratelimit import not_rate_limited
-
-
-@require_http_methods(["GET"])
-def home(request):
-    access = get_access(request.user)
-    context = {
-        "sections": tasks_for(access),
-        "backup_codes_left": otp.remaining_backup_codes(request.user),
-    }
-    return render(request, "core/home.html", context)
 
 
 @public_view
@@ -40,16 +23,6 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
-
-
-@require_http_methods(["GET"])
-def audit_log(request):
-    scope = queries.audit_scope_for(request.user, request.GET.get("organisation"))
-    page = Paginator(queries.audit_events_in(scope), settings.STROM_AUDIT_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    extra_query = urlencode({"organisation": scope.organisation.pk}) if scope.organisation else ""
-    return render(request, "core/audit_log.html", {"scope": scope, "page": page, "extra_query": extra_query})
 
 
 @public_view

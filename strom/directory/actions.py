@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.access import get_access
+from strom.accounts.reading_watch import SensitiveKind, note_sensitive_read
 from strom.core.audit import log_event
-from strom.core.reading_watch import SensitiveKind, note_sensitive_read
 from strom.directory import permissions as can
 from strom.directory.models import Location, Service, ServiceLanguage
 

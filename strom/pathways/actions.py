@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from strom.accounts.access import get_access
+from strom.accounts.reading_watch import SensitiveKind, note_sensitive_read
 from strom.core.audit import log_event
-from strom.core.reading_watch import SensitiveKind, note_sensitive_read
 from strom.directory.models import NeedTerm
 from strom.pathways import permissions as can
 from strom.pathways import queries

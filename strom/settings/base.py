@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "strom.accounts",
     "strom.directory",
     "strom.pathways",
+    # The top floor: the home page, navigation and audit trail, composed from what every app
+    # contributes (strom/<app>/contributions.py, collected by strom.core.registry).
+    "strom.site",
 ]
 
 MIDDLEWARE = [
@@ -69,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "strom.core.context_processors.navigation",
+                "strom.site.context_processors.navigation",
             ],
         },
     }
@@ -108,7 +111,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "strom.accounts.validators.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:sign_in"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:sign_in"
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 

@@ -4,8 +4,8 @@ backup code, and lands on a home page without serious accessibility problems."""
 import pytest
 from django.core.management import call_command
 
+from strom.accounts.demo import PERSONAS
 from strom.accounts.otp import format_backup_code
-from strom.core.demo import PERSONAS
 from tests.browser.axe import blocking_violations
 from tests.browser.conftest import save_screenshot
 

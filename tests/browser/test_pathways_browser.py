@@ -113,7 +113,7 @@ def sign_in_demo(page, user):
 
     page.goto("/accounts/sign-in/")
     page.fill("#id_username", user.username)
-    from strom.core.demo import PERSONAS
+    from strom.accounts.demo import PERSONAS
 
     page.fill("#id_password", next(p.password for p in PERSONAS if p.username == user.username))
     page.click("main button[type=submit]")

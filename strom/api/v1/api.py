@@ -1,11 +1,9 @@
+from django.apps import apps
 from ninja import NinjaAPI
 
 from strom.api.v1.accounts import router as accounts_router
 from strom.api.v1.auth import PersonalTokenAuth
-from strom.api.v1.directory import router as directory_router
-from strom.api.v1.hsds import router as hsds_router
 from strom.api.v1.limits import with_input_limits_documented
-from strom.api.v1.pathways import router as pathways_router
 from strom.api.v1.throttling import answer_rate_limited, with_rate_limit_documented
 from strom.core.ratelimit import RateLimited
 
@@ -49,7 +47,15 @@ api = StromAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", accounts_router)
-api.add_router("/", directory_router)
-api.add_router("/hsds", hsds_router)
-api.add_router("/", pathways_router)
+# A feature app's routers only where the app is installed: importing them would load its models.
+if apps.is_installed("strom.directory"):
+    from strom.api.v1.directory import router as directory_router
+    from strom.api.v1.hsds import router as hsds_router
+
+    api.add_router("/", directory_router)
+    api.add_router("/hsds", hsds_router)
+if apps.is_installed("strom.pathways"):
+    from strom.api.v1.pathways import router as pathways_router
+
+    api.add_router("/", pathways_router)
 api.add_exception_handler(RateLimited, answer_rate_limited)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.oath import totp
 
-from strom.core.demo import PERSONAS
+from strom.accounts.demo import PERSONAS
 
 
 class Command(BaseCommand):

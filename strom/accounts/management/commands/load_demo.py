@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from strom.accounts.demo import PERSONAS
 from strom.accounts.otp import format_backup_code
 from strom.core.audit import log_event
-from strom.core.demo import PERSONAS, load_demo
+from strom.core.demo import after_demo_loaded, load_demo
 
 
 class Command(BaseCommand):
@@ -22,11 +23,9 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demo data is loaded." if changed else "Demo data was already loaded.")
         )
         if changed:
-            # One demo agreement ends within a month: the worker sends its reminder as soon as it starts
-            # (into the demo outbox in development), not only at the next hourly run.
-            from strom.pathways.tasks import send_agreement_reminders
-
-            send_agreement_reminders()
+            # What new demo data makes due goes out now (into the demo outbox in development), not only
+            # at the next hourly run: a demo agreement that ends within a month, say.
+            after_demo_loaded()
         if not options["quiet_personas"]:
             self._print_personas()
 

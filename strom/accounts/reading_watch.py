@@ -93,7 +93,7 @@ def _alert(user, kind: SensitiveKind, total: int, window: int, organisation, mun
         organisation=_reader_organisation(user, organisation, municipality_id),
         details={"kind": kind.code, "count": total, "window_minutes": window // 60},
     )
-    link = settings.STROM_BASE_URL.rstrip("/") + reverse("core:audit")
+    link = settings.STROM_BASE_URL.rstrip("/") + reverse("site:audit")
     messages = messages_in_their_language(
         _coordinators(user, municipalities),
         _("Unusual reading in Strom"),

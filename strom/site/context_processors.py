@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from strom.accounts.access import get_access
-from strom.core.home import navigation_for
+from strom.site.home import navigation_for
 
 
 def navigation(request):

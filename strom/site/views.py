@@ -1,0 +1,31 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from strom.accounts import otp
+from strom.accounts.access import get_access
+from strom.site import queries
+from strom.site.home import tasks_for
+
+
+@require_http_methods(["GET"])
+def home(request):
+    access = get_access(request.user)
+    context = {
+        "sections": tasks_for(access),
+        "backup_codes_left": otp.remaining_backup_codes(request.user),
+    }
+    return render(request, "site/home.html", context)
+
+
+@require_http_methods(["GET"])
+def audit_log(request):
+    scope = queries.audit_scope_for(request.user, request.GET.get("organisation"))
+    page = Paginator(queries.audit_events_in(scope), settings.STROM_AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    extra_query = urlencode({"organisation": scope.organisation.pk}) if scope.organisation else ""
+    return render(request, "site/audit_log.html", {"scope": scope, "page": page, "extra_query": extra_query})
