@@ -7,7 +7,7 @@ timeline events it adds to another app's pages.
 The registry finds these modules the way Django admin's autodiscover finds `admin.py`: it walks
 INSTALLED_APPS in order and imports `<app>.contributions` where it exists. Core never names an app, so
 adding or removing an app touches only that app and INSTALLED_APPS; an app whose dependency is not
-installed stops the site at start-up with a message that names both.
+installed fails Django's system checks (strom.core.checks) with a message that names both.
 
 Functions here take the Access snapshot as `access` without importing its class: core sits below
 accounts (see docs/architecture.md).
@@ -158,14 +158,6 @@ def _discovered() -> tuple[tuple[str, AppContributions], ...]:
                 f"{config.name}.contributions must define `contributions = AppContributions(...)`"
             )
         found.append((config.label, contributions))
-    labels = {config.label for config in apps.get_app_configs()}
-    for label, contributions in found:
-        missing = [name for name in contributions.depends_on if name not in labels]
-        if missing:
-            raise ImproperlyConfigured(
-                f"The app {label!r} depends on {', '.join(missing)}, which is not installed: "
-                f"remove {label!r} from INSTALLED_APPS too, or install what it needs."
-            )
     return tuple(found)
 
 
@@ -184,26 +176,30 @@ def contributed(label: str, extra: AppContributions) -> Iterator[None]:
         del _extra[label]
 
 
+def missing_dependencies() -> list[tuple[str, list[str]]]:
+    """(app, the apps it depends on that are not installed): a system check stops the site on these."""
+    labels = {config.label for config in apps.get_app_configs()} | set(_extra)
+    found = []
+    for label, c in contributions():
+        missing = [name for name in c.depends_on if name not in labels]
+        if missing:
+            found.append((label, missing))
+    return found
+
+
 def in_dependency_order() -> list[tuple[str, AppContributions]]:
-    """Each app after the apps it depends on; otherwise in INSTALLED_APPS order."""
+    """Each app after the installed apps it depends on; otherwise in INSTALLED_APPS order."""
     pending = contributions()
-    done: list[tuple[str, AppContributions]] = []
     present = {label for label, _c in pending}
+    done: list[tuple[str, AppContributions]] = []
     while pending:
-        ready = next(
-            (
-                item
-                for item in pending
-                if all(d in {label for label, _c in done} or d not in present for d in item[1].depends_on)
-            ),
-            None,
-        )
-        if ready is None:
-            raise ImproperlyConfigured(
-                f"Apps depend on each other in a circle: {[label for label, _c in pending]}"
-            )
-        done.append(ready)
-        pending.remove(ready)
+        loaded = {label for label, _c in done}
+        ready = [item for item in pending if set(item[1].depends_on) & present <= loaded]
+        if not ready:
+            circle = ", ".join(label for label, _c in pending)
+            raise ImproperlyConfigured(f"Apps depend on each other in a circle: {circle}")
+        done.append(ready[0])
+        pending.remove(ready[0])
     return done
 
 
