@@ -17,7 +17,7 @@ from strom.api.v1 import accounts as accounts_api
 from strom.api.v1 import directory as directory_api
 from strom.api.v1 import pathways as pathways_api
 from strom.api.v1.api import api
-from strom.directory import hsds
+from strom.directory.hsds import mapping
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
 from strom.directory.taxonomy import sync_need_terms
 from strom.pathways.models import Agreement, Audience, Pathway
@@ -129,7 +129,7 @@ ENDPOINTS = [
         Role.COORDINATOR,
         add_services,
         "directory_service",
-        (hsds, "service_to_hsds"),
+        (mapping, "service_to_hsds"),
         f"page=1&per_page={PAGE}",
     ),
     ListEndpoint(
@@ -137,7 +137,7 @@ ENDPOINTS = [
         Role.PLATFORM_ADMIN,
         add_organisations,
         "accounts_organisation",
-        (hsds, "organization_to_hsds"),
+        (mapping, "organization_to_hsds"),
         f"page=1&per_page={PAGE}",
     ),
 ]

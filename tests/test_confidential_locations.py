@@ -20,7 +20,7 @@ from strom.accounts.models import Municipality
 from strom.accounts.roles import Role
 from strom.core.access import PUBLIC, access_level
 from strom.core.models import AuditEvent
-from strom.directory import hsds
+from strom.directory.hsds import applying, exporting, reading
 from strom.directory.models import DirectoryImport, Location, NeedTerm, Service
 from strom.directory.permissions import can_see_confidential
 from strom.directory.queries import locations_visible_to
@@ -335,10 +335,10 @@ def test_it_keeps_the_stored_address_when_a_municipality_imports_its_own_export_
     location = Location.objects.get(pk=objects["location_id"])
     home = world.ngo.municipality
     services = Service.objects.filter(municipality=home)
-    document = hsds.export_directory(services, location_filter=lambda loc: True)
-    plan = hsds.plan_import(json.dumps(document).encode(), home)
+    document = exporting.export_directory(services, location_filter=lambda loc: True)
+    plan = reading.plan_import(json.dumps(document).encode(), home)
     assert plan.problems == [] and plan.preview.confidential_left_out == 1
-    hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=home)
+    applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=home)
     location.refresh_from_db()
     assert (location.address_1, location.latitude, location.is_confidential) == (
         CANARY_STREET,

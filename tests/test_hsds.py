@@ -15,7 +15,7 @@ from strom.accounts.access import get_access
 from strom.accounts.models import Organisation
 from strom.accounts.roles import Role
 from strom.core.models import AuditEvent
-from strom.directory import hsds
+from strom.directory.hsds import applying, exporting, mapping, pages, reading, schema
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
 from strom.directory.taxonomy import sync_need_terms
 from strom.directory.taxonomy import taxonomy as need_taxonomy
@@ -221,7 +221,7 @@ def row_of(files, name, match) -> int:
 
 
 def test_it_exports_objects_that_validate_against_the_official_schema(home):
-    document = hsds.export_directory(services_of(home), location_filter=everywhere)
+    document = exporting.export_directory(services_of(home), location_filter=everywhere)
     assert len(document["services"]) == 4
     assert {o["name"] for o in document["organizations"]} == {
         "Test Shelter Association",
@@ -235,12 +235,12 @@ def test_it_exports_objects_that_validate_against_the_official_schema(home):
         ("taxonomy_term", "taxonomy_terms"),
     ]:
         assert document[key]
-        assert hsds.validate(kind, document[key]) == []
+        assert schema.validate(kind, document[key]) == []
 
 
 def test_it_maps_a_service_onto_hsds(home):
     shelters = services_of(home).filter(name="Test shelter")
-    (shelter,) = hsds.export_services(shelters, location_filter=everywhere)
+    (shelter,) = exporting.export_services(shelters, location_filter=everywhere)
     assert shelter["status"] == "active"
     assert shelter["phones"][0]["number"] == "+371 2000 0000"
     assert shelter["contacts"] == [
@@ -260,14 +260,14 @@ def test_it_maps_a_service_onto_hsds(home):
     assert ("strom-service-properties", "capacity_free", "2") in terms
     assert ("strom-service-properties", "serves_men", "false") in terms
     assert ("strom-service-properties", "emergency_response_hours", "2") in terms
-    versions = {t["name"]: t["version"] for t in hsds.taxonomies()}
+    versions = {t["name"]: t["version"] for t in mapping.taxonomies()}
     assert versions["strom-needs"] == need_taxonomy()["version"]
 
 
 def test_it_reports_schema_problems_by_row_and_field(db):
     good = {"id": "ac148810-d857-441c-9679-408f346de14b", "name": "Good", "status": "active"}
     bad = {"id": "not-a-uuid", "status": "open", "phones": [{"id": "ac148810-d857-441c-9679-408f346de14c"}]}
-    problems = hsds.validate("service", [good, bad])
+    problems = schema.validate("service", [good, bad])
     assert {(p.row, p.field) for p in problems} == {
         (2, "id"),
         (2, "name"),
@@ -279,29 +279,29 @@ def test_it_reports_schema_problems_by_row_and_field(db):
 
 def test_it_never_exports_a_confidential_address_by_default(world, home):
     services = services_of(home)
-    tabular = hsds.tabular_package(services, [])
+    tabular = exporting.tabular_package(services, [])
     exports = {
-        "json": json.dumps(hsds.export_directory(services), ensure_ascii=False).encode(),
-        "page": json.dumps(hsds.hsds_page(hsds.export_services(services)), ensure_ascii=False).encode(),
+        "json": json.dumps(exporting.export_directory(services), ensure_ascii=False).encode(),
+        "page": json.dumps(pages.hsds_page(exporting.export_services(services)), ensure_ascii=False).encode(),
         **tabular,
-        **{f"zip:{name}": content for name, content in unzip(hsds.zip_package(tabular)).items()},
+        **{f"zip:{name}": content for name, content in unzip(exporting.zip_package(tabular)).items()},
     }
     for name, content in exports.items():
         assert CANARY.encode() not in content, name
         assert b"Shelter house" not in content, name
     assert b"Open street 1" in exports["locations.csv"] + exports["addresses.csv"]
-    assert CANARY.encode() in hsds.tabular_package(services, [], everywhere)["addresses.csv"]
+    assert CANARY.encode() in exporting.tabular_package(services, [], everywhere)["addresses.csv"]
 
 
 @pytest.mark.parametrize(("person", "sees"), [(Role.COORDINATOR, True), (Role.CASEWORKER, False)])
 def test_it_exports_a_confidential_address_only_with_an_authorised_filter(world, home, person, sees):
-    location_filter = hsds.visible_with(get_access(world[person]))
-    document = json.dumps(hsds.export_directory(services_of(home), location_filter=location_filter))
+    location_filter = mapping.visible_with(get_access(world[person]))
+    document = json.dumps(exporting.export_directory(services_of(home), location_filter=location_filter))
     assert (CANARY in document) is sees
 
 
 def test_it_writes_the_files_of_the_hsds_tabular_package(home):
-    files = hsds.tabular_package(services_of(home), [], everywhere)
+    files = exporting.tabular_package(services_of(home), [], everywhere)
     package = json.loads(files["datapackage.json"])
     assert {r["path"] for r in package["resources"]} == set(files) - {"datapackage.json"}
     assert {"services.csv", "organizations.csv", "service_at_location.csv", "taxonomy_terms.csv"} <= set(
@@ -309,7 +309,7 @@ def test_it_writes_the_files_of_the_hsds_tabular_package(home):
     )
     header = next(csv.reader(io.StringIO(files["services.csv"].decode())))
     assert header[:4] == ["id", "organization_id", "program_id", "name"]
-    assert unzip(hsds.zip_package(files)) == files
+    assert unzip(exporting.zip_package(files)) == files
 
 
 def test_it_exports_in_a_fixed_number_of_queries(world, needs, django_assert_max_num_queries):
@@ -322,8 +322,8 @@ def test_it_exports_in_a_fixed_number_of_queries(world, needs, django_assert_max
 
     def export():
         services = services_of(world.ngo.municipality)
-        hsds.export_directory(services, location_filter=everywhere)
-        hsds.tabular_package(services, [world.ngo], everywhere)
+        exporting.export_directory(services, location_filter=everywhere)
+        exporting.tabular_package(services, [world.ngo], everywhere)
 
     add(5, 0)
     with django_assert_max_num_queries(12) as few:
@@ -403,18 +403,18 @@ def test_it_exports_in_a_fixed_number_of_queries(world, needs, django_assert_max
     ],
 )
 def test_it_pages_like_the_hsds_api(total, page, expected):
-    result = hsds.hsds_page(list(range(total)), page=page, per_page=10, to_hsds=lambda n: {"n": n})
+    result = pages.hsds_page(list(range(total)), page=page, per_page=10, to_hsds=lambda n: {"n": n})
     assert {key: result[key] for key in expected} == expected
     assert result["total_items"] == total
     assert [item["n"] for item in result["contents"]] == list(range(total))[(page - 1) * 10 : page * 10]
-    openapi = json.loads((hsds.SCHEMA_DIR / "openapi.json").read_text())
+    openapi = json.loads((schema.SCHEMA_DIR / "openapi.json").read_text())
     Draft202012Validator(openapi["components"]["schemas"]["Page"]).validate(result)
 
 
 def test_it_keeps_page_parameters_within_bounds():
-    result = hsds.hsds_page(list(range(500)), page="0", per_page="1000")
+    result = pages.hsds_page(list(range(500)), page="0", per_page="1000")
     assert (result["page_number"], result["size"], result["total_pages"]) == (1, 100, 5)
-    assert hsds.hsds_page([1, 2], page="x", per_page=None)["size"] == 2
+    assert pages.hsds_page([1, 2], page="x", per_page=None)["size"] == 2
 
 
 # --- Import --------------------------------------------------------------------------------------
@@ -424,13 +424,15 @@ def test_it_keeps_page_parameters_within_bounds():
 def test_it_gives_the_same_directory_after_export_and_import(world, home, empty, form):
     services = services_of(home)
     payload = {
-        "json": lambda: json.dumps(hsds.export_directory(services, location_filter=everywhere)).encode(),
-        "zip": lambda: hsds.zip_package(hsds.tabular_package(services, [], everywhere)),
-        "tabular": lambda: {k: v.decode() for k, v in hsds.tabular_package(services, [], everywhere).items()},
+        "json": lambda: json.dumps(exporting.export_directory(services, location_filter=everywhere)).encode(),
+        "zip": lambda: exporting.zip_package(exporting.tabular_package(services, [], everywhere)),
+        "tabular": lambda: {
+            k: v.decode() for k, v in exporting.tabular_package(services, [], everywhere).items()
+        },
     }[form]()
-    plan = hsds.plan_import(payload, empty)
+    plan = reading.plan_import(payload, empty)
     assert plan.problems == []
-    summary = hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+    summary = applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     assert (summary.services_created, summary.locations_created, summary.organisations_created) == (4, 3, 0)
     # Everything but the shelter's address (security.md 10): that stays with the provider.
     assert snapshot(empty) == snapshot(home, withheld=True)
@@ -440,17 +442,19 @@ def test_it_gives_the_same_directory_after_export_and_import(world, home, empty,
 
 
 def test_it_imports_a_public_export_without_the_confidential_locations(world, home, empty):
-    payload = hsds.zip_package(hsds.tabular_package(services_of(home), []))
-    hsds.apply_import(hsds.plan_import(payload, empty), actor=world[Role.COORDINATOR], municipality=empty)
+    payload = exporting.zip_package(exporting.tabular_package(services_of(home), []))
+    applying.apply_import(
+        reading.plan_import(payload, empty), actor=world[Role.COORDINATOR], municipality=empty
+    )
     assert snapshot(empty) == snapshot(home, confidential=False)
     assert not Location.objects.filter(municipality=empty, is_confidential=True).exists()
 
 
 def test_it_creates_organisations_unknown_in_the_municipalitys_country(world, home):
     elsewhere = MunicipalityFactory(country=CountryFactory(code="LT", name="Lithuania"), name="Bandymai")
-    payload = hsds.export_directory(services_of(home), location_filter=everywhere)
-    plan = hsds.plan_import(payload, elsewhere)
-    summary = hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=elsewhere)
+    payload = exporting.export_directory(services_of(home), location_filter=everywhere)
+    plan = reading.plan_import(payload, elsewhere)
+    summary = applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=elsewhere)
     assert summary.organisations_created == 3
     assert snapshot(elsewhere) == snapshot(home, withheld=True)
     created = Organisation.objects.filter(country_id="LT")
@@ -461,14 +465,16 @@ def test_it_creates_organisations_unknown_in_the_municipalitys_country(world, ho
 def test_it_does_not_duplicate_anything_when_the_same_file_is_imported_twice(world, home, empty, form):
     services = services_of(home)
     if form == "json":
-        payload = json.dumps(hsds.export_directory(services, location_filter=everywhere))
+        payload = json.dumps(exporting.export_directory(services, location_filter=everywhere))
     else:
-        payload = hsds.zip_package(hsds.tabular_package(services, [], everywhere))
-    hsds.apply_import(hsds.plan_import(payload, empty), actor=world[Role.COORDINATOR], municipality=empty)
+        payload = exporting.zip_package(exporting.tabular_package(services, [], everywhere))
+    applying.apply_import(
+        reading.plan_import(payload, empty), actor=world[Role.COORDINATOR], municipality=empty
+    )
     after_first = table_counts()
-    plan = hsds.plan_import(payload, empty)
+    plan = reading.plan_import(payload, empty)
     assert (plan.preview.services_created, plan.preview.services_updated) == (0, 4)
-    hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+    applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     after_second = table_counts()
     assert after_second.pop("core.AuditEvent") == after_first.pop("core.AuditEvent") + 1
     assert after_second == after_first
@@ -477,19 +483,19 @@ def test_it_does_not_duplicate_anything_when_the_same_file_is_imported_twice(wor
 
 def test_it_keeps_a_shelter_linked_when_a_public_export_is_imported_again(world, home):
     before = snapshot(home)
-    payload = hsds.export_directory(services_of(home))  # without the shelter's address
-    summary = hsds.apply_import(
-        hsds.plan_import(payload, home), actor=world[Role.COORDINATOR], municipality=home
+    payload = exporting.export_directory(services_of(home))  # without the shelter's address
+    summary = applying.apply_import(
+        reading.plan_import(payload, home), actor=world[Role.COORDINATOR], municipality=home
     )
     assert (summary.services_created, summary.services_updated) == (0, 4)
     assert snapshot(home) == before
 
 
 def test_it_writes_one_audit_event_with_counts_only(world, home, empty):
-    payload = hsds.export_directory(services_of(home), location_filter=everywhere)
+    payload = exporting.export_directory(services_of(home), location_filter=everywhere)
     calls = []
-    hsds.apply_import(
-        hsds.plan_import(payload, empty),
+    applying.apply_import(
+        reading.plan_import(payload, empty),
         actor=world[Role.COORDINATOR],
         municipality=empty,
         progress=lambda done, total: calls.append((done, total)),
@@ -503,7 +509,9 @@ def test_it_writes_one_audit_event_with_counts_only(world, home, empty):
 
 
 def test_it_writes_nothing_when_the_import_fails_halfway(world, home, empty):
-    plan = hsds.plan_import(hsds.export_directory(services_of(home), location_filter=everywhere), empty)
+    plan = reading.plan_import(
+        exporting.export_directory(services_of(home), location_filter=everywhere), empty
+    )
     before = table_counts()
 
     def interrupt(done, total):
@@ -511,7 +519,7 @@ def test_it_writes_nothing_when_the_import_fails_halfway(world, home, empty):
             raise RuntimeError("the connection dropped")
 
     with pytest.raises(RuntimeError):
-        hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty, progress=interrupt)
+        applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty, progress=interrupt)
     assert table_counts() == before
 
 
@@ -579,24 +587,24 @@ def _language_without_code(service):
     ids=lambda breaks: breaks.__name__.strip("_"),
 )
 def test_it_reports_a_malformed_json_row_and_changes_nothing(world, home, empty, breaks):
-    document = _shelter_second(hsds.export_directory(services_of(home), location_filter=everywhere))
+    document = _shelter_second(exporting.export_directory(services_of(home), location_filter=everywhere))
     broken = copy.deepcopy(document)
     field = breaks(broken["services"][1])
     before = table_counts()
-    plan = hsds.plan_import(json.dumps(broken), empty)
+    plan = reading.plan_import(json.dumps(broken), empty)
     assert [(p.file, p.row, p.field) for p in plan.problems] == [("", 2, field)]
     assert plan.problems[0].message
     with pytest.raises(ValidationError, match=re.escape(f"row 2, field {field}")):
-        hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+        applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     assert table_counts() == before
 
 
 def test_it_reports_an_organisation_that_cannot_be_found(world, home, empty):
-    document = hsds.export_directory(services_of(home))
+    document = exporting.export_directory(services_of(home))
     services = document["services"]
     del services[0]["organization"]
     services[0]["organization_id"] = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
-    plan = hsds.plan_import({"services": services}, empty)
+    plan = reading.plan_import({"services": services}, empty)
     assert [(p.row, p.field) for p in plan.problems] == [(1, "organization_id")]
 
 
@@ -620,14 +628,14 @@ def test_it_reports_an_organisation_that_cannot_be_found(world, home, empty):
 def test_it_reports_a_bad_csv_row_by_file_row_and_column_and_changes_nothing(
     world, home, empty, file, match, cells, column
 ):
-    files = hsds.tabular_package(services_of(home), [], everywhere)
+    files = exporting.tabular_package(services_of(home), [], everywhere)
     row = row_of(files, file, match) if match else 1
-    broken = hsds.zip_package(edit_csv(files, file, row, cells))
+    broken = exporting.zip_package(edit_csv(files, file, row, cells))
     before = table_counts()
-    plan = hsds.plan_import(broken, empty)
+    plan = reading.plan_import(broken, empty)
     assert [(p.file, p.row, p.field) for p in plan.problems] == [(file, row, column)]
     with pytest.raises(ValidationError, match=re.escape(f"{file}, row {row}, column {column}")):
-        hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+        applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     assert table_counts() == before
 
 
@@ -646,24 +654,24 @@ def test_it_reports_a_bad_csv_row_by_file_row_and_column_and_changes_nothing(
 )
 def test_it_explains_a_file_it_cannot_read_and_changes_nothing(world, empty, needs, payload, kind, says):
     before = table_counts()
-    plan = hsds.plan_import(payload, empty, kind=kind)
+    plan = reading.plan_import(payload, empty, kind=kind)
     assert len(plan.problems) == 1
     assert (plan.problems[0].row, plan.problems[0].field) == (0, "")
     assert says in plan.problems[0].message
     with pytest.raises(ValidationError, match=says):
-        hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+        applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     assert table_counts() == before
 
 
 def test_it_reports_a_zip_without_services(world, empty, needs):
-    plan = hsds.plan_import(hsds.zip_package({"readme.txt": b"hello"}), empty)
+    plan = reading.plan_import(exporting.zip_package({"readme.txt": b"hello"}), empty)
     assert [p.message for p in plan.problems] == ["The package has no services.csv."]
 
 
 def test_it_refuses_a_plan_made_for_another_municipality(world, home, empty):
-    plan = hsds.plan_import(hsds.export_directory(services_of(home)), empty)
+    plan = reading.plan_import(exporting.export_directory(services_of(home)), empty)
     with pytest.raises(ValidationError, match="another municipality"):
-        hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=home)
+        applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=home)
 
 
 def test_it_imports_a_plain_hsds_service_from_elsewhere(world, empty, needs):
@@ -684,9 +692,9 @@ def test_it_imports_a_plain_hsds_service_from_elsewhere(world, empty, needs):
         "contacts": [{"id": "5eb06b9b-4e6b-43a6-8f2c-2d5b0e8c8d21", "name": "A. Person"}],
         "languages": [{"id": "9d0f2f7c-0a4b-4f43-9c53-6a4ea6f8b1a2", "code": "ET"}],
     }
-    plan = hsds.plan_import([service], empty)
+    plan = reading.plan_import([service], empty)
     assert plan.problems == []
-    hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+    applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     imported = Service.objects.get(municipality=empty)
     assert (imported.available_24_7, imported.is_free, imported.referral_contact) == (True, False, "")
     assert imported.organisation.name == "Elsewhere"

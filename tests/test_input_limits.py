@@ -23,7 +23,7 @@ from strom.core.text import (
     refuse_control_characters,
     strip_control_characters,
 )
-from strom.directory import hsds
+from strom.directory.hsds import applying, reading
 from strom.directory.models import DirectoryImport, Location, NeedTerm, Service
 from strom.directory.taxonomy import sync_need_terms
 from strom.pathways.models import Agreement, Stage
@@ -291,7 +291,7 @@ def test_it_refuses_an_import_file_with_a_control_character_naming_row_and_field
         }
         files["organizations.csv"] = f"id,name,description\n{organisation['id']},Elsewhere,\n"
         payload, where = files, "services.csv, row 2, column name"
-    plan = hsds.plan_import(payload, world.municipal.municipality)
+    plan = reading.plan_import(payload, world.municipal.municipality)
     assert [str(p) for p in plan.problems] == [
         f"{where}: This text contains an invisible control character (U+0000) that cannot be saved."
     ]
@@ -350,7 +350,7 @@ def test_it_refuses_a_description_over_the_limit_in_an_import_file(world, needs)
         "description": "x" * (DESCRIPTION_MAX + 1),
         "organization": {"id": str(uuid.uuid4()), "name": "Elsewhere", "description": ""},
     }
-    plan = hsds.plan_import([service], world.municipal.municipality)
+    plan = reading.plan_import([service], world.municipal.municipality)
     assert [(p.row, p.field) for p in plan.problems] == [(1, "description")]
 
 
@@ -399,7 +399,7 @@ def test_it_imports_a_multi_line_description_with_tabs(world, needs):
         "description": MULTI_LINE,
         "organization": {"id": str(uuid.uuid4()), "name": "Elsewhere", "description": ""},
     }
-    plan = hsds.plan_import([service], empty)
+    plan = reading.plan_import([service], empty)
     assert plan.problems == []
-    hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
+    applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=empty)
     assert Service.objects.get(municipality=empty).description == MULTI_LINE

@@ -18,7 +18,7 @@ from strom.accounts.models import Organisation
 from strom.accounts.roles import Role
 from strom.core import spreadsheets
 from strom.core.spreadsheets import csv_text, safe_cell, unescape_cell, xlsx_bytes
-from strom.directory import hsds
+from strom.directory.hsds import applying, exporting, reading
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
 from strom.directory.taxonomy import sync_need_terms
 from tests.factories import CountryFactory, MunicipalityFactory
@@ -158,7 +158,7 @@ def poisoned(world):
 
 
 def test_it_escapes_a_formula_in_every_text_column_of_the_hsds_tabular_package(poisoned):
-    files = hsds.tabular_package(poisoned, [], lambda location: True)
+    files = exporting.tabular_package(poisoned, [], lambda location: True)
     cells = {name: csv_cells(content) for name, content in files.items() if name.endswith(".csv")}
     assert {name: [c for c in found if is_unsafe(c)] for name, found in cells.items()} == {
         name: [] for name in cells
@@ -212,14 +212,14 @@ def test_it_reads_back_the_same_names_from_an_escaped_tabular_package(world):
         )
     )
     elsewhere = MunicipalityFactory(country=CountryFactory(code="LT", name="Lithuania"), name="Bandymai")
-    package = hsds.zip_package(hsds.tabular_package(Service.objects.filter(pk=service.pk), []))
+    package = exporting.zip_package(exporting.tabular_package(Service.objects.filter(pk=service.pk), []))
     assert (
         ",+371 2000 0000"
-        in hsds.tabular_package(Service.objects.filter(pk=service.pk), [])["phones.csv"].decode()
+        in exporting.tabular_package(Service.objects.filter(pk=service.pk), [])["phones.csv"].decode()
     )
-    plan = hsds.plan_import(package, elsewhere)
+    plan = reading.plan_import(package, elsewhere)
     assert plan.problems == []
-    hsds.apply_import(plan, actor=world[Role.COORDINATOR], municipality=elsewhere)
+    applying.apply_import(plan, actor=world[Role.COORDINATOR], municipality=elsewhere)
     text_fields = ("name", "description", "email", "phone", "hours", "referral_contact")
     imported = Service.objects.select_related("organisation").get(municipality=elsewhere)
     assert [getattr(imported, f) for f in text_fields] == [getattr(service, f) for f in text_fields]

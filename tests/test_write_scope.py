@@ -281,13 +281,13 @@ def test_it_refuses_a_coordinator_listing_an_organisation_that_does_not_serve_th
 def test_it_records_the_organisations_an_import_places_in_the_municipality(world, needs, neighbour):
     """An import is its coordinator's write: organisations based elsewhere are recorded as serving the
     municipality, counted in the preview and audited, so their staff can keep the listings current."""
-    from strom.directory import hsds
     from strom.directory.actions import do_import_directory
+    from strom.directory.hsds import exporting, reading
 
     town, coordinator = neighbour
     post_service(world[Role.SERVICE_PROVIDER], world.ngo, world.ngo.municipality)
-    payload = hsds.export_directory(Service.objects.filter(municipality=world.ngo.municipality))
-    plan = hsds.plan_import(payload, town)
+    payload = exporting.export_directory(Service.objects.filter(municipality=world.ngo.municipality))
+    plan = reading.plan_import(payload, town)
     assert plan.problems == [] and plan.preview.organisations_granted == 1
     assert post_service(world[Role.SERVICE_PROVIDER], world.ngo, town).status_code == 404
 
@@ -301,12 +301,12 @@ def test_it_records_the_organisations_an_import_places_in_the_municipality(world
 def test_it_lets_only_the_municipalitys_coordinators_import(world, needs, neighbour):
     from django.core.exceptions import PermissionDenied
 
-    from strom.directory import hsds
     from strom.directory.actions import do_import_directory
+    from strom.directory.hsds import exporting, reading
 
     town, _coordinator = neighbour
     post_service(world[Role.SERVICE_PROVIDER], world.ngo, world.ngo.municipality)
-    plan = hsds.plan_import(hsds.export_directory(Service.objects.all()), town)
+    plan = reading.plan_import(exporting.export_directory(Service.objects.all()), town)
     with pytest.raises(PermissionDenied):
         do_import_directory(actor=world[Role.COORDINATOR], municipality=town, plan=plan)
     assert not OrganisationArea.objects.exists()

@@ -137,7 +137,7 @@ def do_save_location(*, actor, location: Location, service: Service | None = Non
 def do_import_directory(*, actor, municipality, plan, progress=None):
     """Write a checked HSDS import into a municipality's directory: its coordinators only."""
     from strom.accounts.roles import Perm
-    from strom.directory.hsds import apply_import
+    from strom.directory.hsds.applying import apply_import
 
     _require(str(municipality.pk) in get_access(actor).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY))
     return apply_import(plan, actor=actor, municipality=municipality, progress=progress)

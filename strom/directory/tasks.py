@@ -80,7 +80,7 @@ def run_directory_import(import_id: str) -> None:
 
     from strom.accounts.models import User
     from strom.directory.actions import do_import_directory
-    from strom.directory.hsds import plan_import
+    from strom.directory.hsds.reading import plan_import
     from strom.directory.models import DirectoryImport
 
     job = DirectoryImport.objects.select_related("municipality").get(pk=import_id)

@@ -20,7 +20,8 @@ from strom.accounts.models import Municipality
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
 from strom.core.ratelimit import rate_limited
-from strom.directory import actions, hsds, queries
+from strom.directory import actions, queries
+from strom.directory.hsds import exporting, mapping, reading
 from strom.directory.models import DirectoryImport
 from strom.directory.tasks import progress_key, run_directory_import
 
@@ -32,7 +33,7 @@ def _export_scope(request):
     if municipality is None:
         raise refuse(actor=request.user, object_type="accounts.municipality", object_id="export")
     services = queries.active_services_for(request.user).filter(municipality=municipality).order_by("name")
-    return municipality, services, hsds.visible_with(get_access(request.user))
+    return municipality, services, mapping.visible_with(get_access(request.user))
 
 
 def _record_export(request, municipality, services) -> None:
@@ -48,7 +49,7 @@ def export_json(request):
     municipality, services, location_filter = _export_scope(request)  # a refusal is audited and kept
     with transaction.atomic():
         _record_export(request, municipality, services)
-        document = hsds.export_directory(services, location_filter=location_filter)
+        document = exporting.export_directory(services, location_filter=location_filter)
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
     )
@@ -62,8 +63,8 @@ def export_zip(request):
     municipality, services, location_filter = _export_scope(request)
     with transaction.atomic():
         _record_export(request, municipality, services)
-        files = hsds.tabular_package(services, location_filter=location_filter)
-    response = HttpResponse(hsds.zip_package(files), content_type="application/zip")
+        files = exporting.tabular_package(services, location_filter=location_filter)
+    response = HttpResponse(exporting.zip_package(files), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="hsds-{slugify(municipality.name)}.zip"'
     return response
 
@@ -101,7 +102,7 @@ def import_start(request):
         upload = form.cleaned_data["file"]
         payload = upload.read()
         kind = "zip" if payload[:2] == b"PK" else "json"
-        plan = hsds.plan_import(payload, form.cleaned_data["municipality"], kind=kind)
+        plan = reading.plan_import(payload, form.cleaned_data["municipality"], kind=kind)
         job = DirectoryImport.objects.create(
             municipality=form.cleaned_data["municipality"],
             created_by=request.user,

@@ -116,7 +116,7 @@ def test_it_serves_the_public_help_page_with_a_quick_exit(page, listed, settings
 @pytest.mark.django_db(transaction=True)
 def test_it_checks_and_imports_an_hsds_file_in_the_browser(page, listed):
     from strom.accounts.models import Municipality
-    from strom.directory import hsds
+    from strom.directory.hsds import exporting
     from tests.factories import MembershipFactory, OrganisationFactory
 
     empty = Municipality.objects.create(country=listed.ngo.country, name="Emptyville")
@@ -125,8 +125,8 @@ def test_it_checks_and_imports_an_hsds_file_in_the_browser(page, listed):
         organisation=OrganisationFactory(municipality=empty),
         role=Role.COORDINATOR,
     )
-    package = hsds.zip_package(
-        hsds.tabular_package(Service.objects.filter(municipality=listed.ngo.municipality))
+    package = exporting.zip_package(
+        exporting.tabular_package(Service.objects.filter(municipality=listed.ngo.municipality))
     )
     sign_in(page, listed[Role.COORDINATOR])
     page.goto("/directory/hsds/import/")

@@ -11,24 +11,21 @@ from django.http import HttpRequest
 from ninja import Router
 
 from strom.accounts.access import get_access
-from strom.accounts.queries import get_organisation_for_user, organisations_visible_to
-from strom.directory import actions, hsds, queries
+from strom.accounts.queries import get_organisation_for_user
+from strom.directory import actions, queries
+from strom.directory.hsds import mapping, pages
 
 router = Router(tags=["hsds"])
 
 
-def _services(request):
-    return hsds.with_hsds_details(queries.active_services_for(request.auth).order_by("name", "pk"))
-
-
 @router.get("/services", response=dict, summary="HSDS services, paginated")
-def services(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_PER_PAGE):
-    return hsds.hsds_page(
-        _services(request),
+def services(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_PER_PAGE):
+    return pages.hsds_page(
+        pages.services_listed_for(request.auth),
         page=page,
         per_page=per_page,
-        to_hsds=lambda service: hsds.service_to_hsds(
-            service, location_filter=hsds.every_location, reveal=hsds.public_location
+        to_hsds=lambda service: mapping.service_to_hsds(
+            service, location_filter=mapping.every_location, reveal=mapping.public_location
         ),
     )
 
@@ -36,21 +33,21 @@ def services(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_P
 @router.get("/services/{uuid:service_id}", response={200: dict, 404: dict}, summary="One HSDS service")
 def service(request: HttpRequest, service_id: UUID):
     found = queries.get_service_for_user(request.auth, service_id)  # a refusal is audited and kept
-    reveal = hsds.visible_with(get_access(request.auth))
+    reveal = mapping.visible_with(get_access(request.auth))
     with transaction.atomic():
-        found = _services(request).get(pk=found.pk)
+        found = pages.services_listed_for(request.auth).get(pk=found.pk)
         revealed = [loc for loc in found.locations.all() if loc.is_confidential and reveal(loc)]
         actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
-        return hsds.service_to_hsds(found, location_filter=hsds.every_location, reveal=reveal)
+        return mapping.service_to_hsds(found, location_filter=mapping.every_location, reveal=reveal)
 
 
 @router.get("/organizations", response=dict, summary="HSDS organizations, paginated")
-def organizations(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_PER_PAGE):
-    return hsds.hsds_page(
-        organisations_visible_to(request.auth).order_by("name", "pk"),
+def organizations(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_PER_PAGE):
+    return pages.hsds_page(
+        pages.organisations_listed_for(request.auth),
         page=page,
         per_page=per_page,
-        to_hsds=hsds.organization_to_hsds,
+        to_hsds=mapping.organization_to_hsds,
     )
 
 
@@ -58,14 +55,14 @@ def organizations(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFA
     "/organizations/{uuid:organization_id}", response={200: dict, 404: dict}, summary="One HSDS organization"
 )
 def organization(request: HttpRequest, organization_id: UUID):
-    return hsds.organization_to_hsds(get_organisation_for_user(request.auth, organization_id))
+    return mapping.organization_to_hsds(get_organisation_for_user(request.auth, organization_id))
 
 
 @router.get("/taxonomies", response=dict, summary="HSDS taxonomies")
-def taxonomies(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_PER_PAGE):
-    return hsds.hsds_page(hsds.taxonomies(), page=page, per_page=per_page)
+def taxonomies(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_PER_PAGE):
+    return pages.hsds_page(mapping.taxonomies(), page=page, per_page=per_page)
 
 
 @router.get("/taxonomy_terms", response=dict, summary="HSDS taxonomy terms")
-def taxonomy_terms(request: HttpRequest, page: int = 1, per_page: int = hsds.DEFAULT_PER_PAGE):
-    return hsds.hsds_page(hsds.taxonomy_terms(), page=page, per_page=per_page)
+def taxonomy_terms(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_PER_PAGE):
+    return pages.hsds_page(mapping.taxonomy_terms(), page=page, per_page=per_page)

@@ -1,43 +1,11 @@
-"""Open Referral HSDS 3.0 for the service directory (being split into modules by job)."""
+"""Open Referral HSDS 3.0 for the service directory, one module per job:
 
-from strom.directory.hsds.reading import (
-    DEFAULT_PER_PAGE,
-    SCHEMA_DIR,
-    apply_import,
-    every_location,
-    export_directory,
-    export_services,
-    hsds_page,
-    organization_to_hsds,
-    plan_import,
-    public_location,
-    service_to_hsds,
-    tabular_package,
-    taxonomies,
-    taxonomy_terms,
-    validate,
-    visible_with,
-    with_hsds_details,
-    zip_package,
-)
+- mapping: the field mapping between Strom and HSDS (ids, the two taxonomies, one object at a time)
+- schema: the official schemas in ../hsds_schema/, validation, the tables of the tabular package
+- exporting: the JSON document and the tabular package (CSV files, zip)
+- reading: reading and checking a file, the dry run (plan_import); it never writes
+- applying: writing a checked plan into a directory (apply_import)
+- pages: the HSDS API's pages and the queries behind its lists
 
-__all__ = [
-    "DEFAULT_PER_PAGE",
-    "SCHEMA_DIR",
-    "apply_import",
-    "every_location",
-    "export_directory",
-    "export_services",
-    "hsds_page",
-    "organization_to_hsds",
-    "plan_import",
-    "public_location",
-    "service_to_hsds",
-    "tabular_package",
-    "taxonomies",
-    "taxonomy_terms",
-    "validate",
-    "visible_with",
-    "with_hsds_details",
-    "zip_package",
-]
+Import a name from the module that holds it; this package re-exports nothing.
+"""

@@ -1,16 +1,13 @@
-"""Open Referral HSDS 3.0 for the service directory: export, validation, tabular packages and import.
+"""Reading and checking an HSDS import: plan_import, the dry run before apply_import (applying.py).
 
-Export maps Strom's tables onto HSDS objects (an HSDS organization is a Strom Organisation). What HSDS
-has no field for (needs, who is served, capacity, unconditional help, a confidential address) travels
-as attributes with terms of two Strom taxonomies, so that an import restores it exactly. Confidential
-locations (shelters) leave only through a location_filter that allows them; the default never does.
+It reads JSON, a zip of the tabular package or its CSV files; checks them against the official schema
+(schema.py) and Strom's own field rules; maps them back onto Strom's fields (the reverse of
+mapping.py); and matches them with the directory (resolve), naming every problem by row and field.
+Ids from the file are kept where they are free; where another municipality already uses one, a stable
+id derived from it is used instead, so that importing the same file twice updates rather than
+duplicates.
 
-Import is a dry run first (plan_import reads, validates and matches, and writes nothing), then one
-transaction (apply_import). Ids from the file are kept where they are free; where another municipality
-already uses one, a stable id derived from it is used instead, so that importing the same file twice
-updates rather than duplicates.
-
-The schemas are the official ones, shipped in hsds_schema/ (CC BY-SA 4.0, see its README).
+Reading never writes to the database: it queries it only to match.
 """
 
 import csv
@@ -20,629 +17,39 @@ import math
 import uuid
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
-from django.utils.translation import gettext, ngettext
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from django.utils.translation import gettext
 
 from strom.accounts.models import Organisation
-from strom.core import spreadsheets
-from strom.core.audit import log_event
 from strom.core.spreadsheets import unescape_cell
 from strom.core.text import code_point, first_refused_character, strip_control_characters
-from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
-from strom.directory.permissions import can_see_confidential
-from strom.directory.taxonomy import taxonomy as need_taxonomy
-
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "hsds_schema"
-COMPILED_URI = "urn:strom:hsds:compiled-service"
-# Never change this: taxonomy, term and child ids, and the ids of re-imported rows, are derived from it.
-NAMESPACE = uuid.UUID("812dc309-f61b-43d8-908f-40633eb503d8")
-
-NEEDS = "strom-needs"
-PROPERTIES = "strom-service-properties"
-PROPERTIES_VERSION = "2026.1"
-ALL_DAYS = "MO,TU,WE,TH,FR,SA,SU"
-
-LocationFilter = Callable[[Location], bool]
-
-
-def public_location(location: Location) -> bool:
-    """The default filter: a confidential address never leaves through an export."""
-    return not location.is_confidential
-
-
-def visible_with(access) -> LocationFilter:
-    """For an authorised export: confidential addresses only where can_see_confidential allows them."""
-    return lambda location: can_see_confidential(access, location)
-
-
-def every_location(location: Location) -> bool:
-    """For the API: every location is listed; which addresses show is decided by `reveal`."""
-    return True
-
-
-# --- Taxonomies ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Property:
-    """A Strom field that HSDS has no place for, carried as an attribute with a term and a value."""
-
-    code: str
-    field: str
-    kind: type
-    name: str
-    description: str
-    entity: str = "service"
-
-
-# Term names are data in English, like the need taxonomy's English names, not interface text.
-SERVICE_PROPERTIES = (
-    Property("helpline", "is_helpline", bool, "Helpline", "The service is a helpline."),
-    Property("available_24_7", "available_24_7", bool, "Available 24/7", "Open 24 hours, 7 days a week."),
-    Property(
-        "emergency_response_hours",
-        "emergency_response_hours",
-        int,
-        "Emergency response (hours)",
-        "How many hours it takes at most to help in an emergency; empty if not stated.",
-    ),
-    Property("capacity_total", "capacity_total", int, "Places in all", "Empty if not stated."),
-    Property("capacity_free", "capacity_free", int, "Free places", "Empty if not stated."),
-    Property(
-        "is_unconditional",
-        "is_unconditional",
-        bool,
-        "Unconditional",
-        "Help does not depend on cooperating with the police or in criminal proceedings.",
-    ),
-    Property("is_free", "is_free", bool, "Free for the person", "The person pays nothing."),
-    Property("serves_adults", "serves_adults", bool, "Serves adults", "Adults are served."),
-    Property("serves_children", "serves_children", bool, "Serves children", "Children are served."),
-    Property(
-        "serves_unaccompanied_children",
-        "serves_unaccompanied_children",
-        bool,
-        "Serves unaccompanied children",
-        "Unaccompanied children are served.",
-    ),
-    Property("serves_women", "serves_women", bool, "Serves women", "Women are served."),
-    Property("serves_men", "serves_men", bool, "Serves men", "Men are served."),
-    Property(
-        "serves_other_genders",
-        "serves_other_genders",
-        bool,
-        "Serves people of other genders",
-        "People of other genders are served.",
-    ),
+from strom.directory.hsds.mapping import (
+    ALL_DAYS,
+    NAMESPACE,
+    NEEDS,
+    PROPERTIES,
+    PROPERTY_BY_CODE,
+    Property,
+    taxonomy_id,
+    term_id,
 )
-LOCATION_PROPERTIES = (
-    Property(
-        "confidential_address",
-        "is_confidential",
-        bool,
-        "Confidential address",
-        "A shelter's address: shown only to the providing organisation and the municipality's "
-        "coordinators, never published.",
-        entity="location",
-    ),
+from strom.directory.hsds.schema import (
+    SERVICE_LISTS,
+    TABLES,
+    Problem,
+    row_validator,
+    schema_problems,
+    table_columns,
+    table_file,
+    validator_for,
 )
-PROPERTY_BY_CODE = {p.code: p for p in SERVICE_PROPERTIES + LOCATION_PROPERTIES}
+from strom.directory.models import Location, NeedTerm, Service
 
-
-def _taxonomy_id(name: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"taxonomy/{name}"))
-
-
-def _term_id(taxonomy_name: str, code: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"term/{taxonomy_name}/{code}"))
-
-
-def taxonomies() -> list[dict]:
-    """The two HSDS taxonomy objects: Strom's needs (versioned by the taxonomy file) and properties."""
-    needs = need_taxonomy()
-    return [
-        {
-            "id": _taxonomy_id(NEEDS),
-            "name": NEEDS,
-            "description": needs["description"]["en"],
-            "version": needs["version"],
-        },
-        {
-            "id": _taxonomy_id(PROPERTIES),
-            "name": PROPERTIES,
-            "description": "Properties of a Strom service or location that HSDS has no field for; "
-            "the attribute's value holds true, false or a whole number (empty: not stated).",
-            "version": PROPERTIES_VERSION,
-        },
-    ]
-
-
-def need_term(term: NeedTerm) -> dict:
-    return {
-        "id": _term_id(NEEDS, term.code),
-        "code": term.code,
-        "name": term.names.get("en") or term.code,
-        "description": term.definitions.get("en", ""),
-        "taxonomy": NEEDS,
-        "taxonomy_id": _taxonomy_id(NEEDS),
-        "language": "en",
-    }
-
-
-def property_term(prop: Property) -> dict:
-    return {
-        "id": _term_id(PROPERTIES, prop.code),
-        "code": prop.code,
-        "name": prop.name,
-        "description": prop.description,
-        "taxonomy": PROPERTIES,
-        "taxonomy_id": _taxonomy_id(PROPERTIES),
-        "language": "en",
-    }
-
-
-def taxonomy_terms() -> list[dict]:
-    """Every term of both taxonomies, each with its taxonomy (and so its version) as taxonomy_detail."""
-    details = {item["name"]: item for item in taxonomies()}
-    terms = [need_term(t) for t in NeedTerm.objects.all()]
-    terms += [property_term(p) for p in SERVICE_PROPERTIES + LOCATION_PROPERTIES]
-    return [{**term, "taxonomy_detail": details[term["taxonomy"]]} for term in terms]
-
-
-# --- Export -------------------------------------------------------------------------------------
-
-
-def with_hsds_details(services: QuerySet[Service]) -> QuerySet[Service]:
-    """Everything an export reads, in a fixed number of queries whatever the number of services."""
-    locations = Location.objects.select_related("organisation", "municipality").order_by("name")
-    return services.select_related("organisation", "municipality").prefetch_related(
-        "needs", "languages", Prefetch("locations", queryset=locations)
-    )
-
-
-def organization_to_hsds(organisation: Organisation) -> dict:
-    return {"id": str(organisation.pk), "name": organisation.name, "description": ""}
-
-
-def _child(link: str, parent_id: str, kind: str, key: str = "", **values) -> dict:
-    """A nested object with an id derived from its parent's, so that exporting twice gives the same ids
-    and importing the export twice matches them."""
-    return {"id": str(uuid.uuid5(uuid.UUID(parent_id), f"{kind}/{key}")), link: parent_id, **values}
-
-
-def _value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def _attribute(entity: str, link_id: str, term: dict, value: str | None = None) -> dict:
-    attribute = _child("link_id", link_id, "attribute", term["id"], link_entity=entity)
-    attribute.update(taxonomy_term_id=term["id"], taxonomy_term=term)
-    if value is not None:
-        attribute["value"] = value
-    return attribute
-
-
-def _service_attributes(service: Service) -> list[dict]:
-    sid = str(service.pk)
-    needs = [_attribute("service", sid, need_term(term)) for term in service.needs.all()]
-    return needs + [
-        _attribute("service", sid, property_term(p), _value(getattr(service, p.field)))
-        for p in SERVICE_PROPERTIES
-    ]
-
-
-def _schedules(service: Service) -> list[dict]:
-    sid = str(service.pk)
-    hours = {"description": service.hours} if service.hours else {}
-    if service.available_24_7:
-        around_the_clock = {"freq": "WEEKLY", "byday": ALL_DAYS, "opens_at": "00:00", "closes_at": "23:59"}
-        return [_child("service_id", sid, "schedule", **around_the_clock, **hours)]
-    return [_child("service_id", sid, "schedule", **hours)] if hours else []
-
-
-def _cost_option(service: Service) -> dict:
-    if service.is_free:
-        return _child("service_id", str(service.pk), "cost_option", option="Free of charge", amount=0)
-    return _child("service_id", str(service.pk), "cost_option", option="The person may have to pay")
-
-
-def location_to_hsds(location: Location, *, with_address: bool = True) -> dict:
-    """with_address=False: a confidential location by name only, without address or coordinates."""
-    lid = str(location.pk)
-    obj = {
-        "id": lid,
-        "location_type": "physical",
-        "organization_id": str(location.organisation_id),
-        "name": location.name,
-        "attributes": [
-            _attribute("location", lid, property_term(p), _value(getattr(location, p.field)))
-            for p in LOCATION_PROPERTIES
-        ],
-    }
-    if not with_address:
-        return obj
-    for axis in ("latitude", "longitude"):
-        if getattr(location, axis) is not None:
-            obj[axis] = float(getattr(location, axis))
-    if location.address_1 or location.city or location.postal_code:
-        # HSDS requires state_province; Baltic addresses have none, so it stays empty.
-        obj["addresses"] = [
-            _child(
-                "location_id",
-                lid,
-                "address",
-                address_1=location.address_1,
-                city=location.city,
-                state_province="",
-                postal_code=location.postal_code,
-                country=location.municipality.country_id,
-                address_type="physical",
-            )
-        ]
-    return obj
-
-
-def service_to_hsds(
-    service: Service,
-    *,
-    location_filter: LocationFilter = public_location,
-    reveal: LocationFilter | None = None,
-) -> dict:
-    """One fully nested HSDS service. Read it through with_hsds_details() to keep the query count flat.
-
-    location_filter: which locations appear. reveal: which of them show their address and coordinates
-    (a confidential one that it refuses appears by name only); by default every one that appears."""
-    sid = str(service.pk)
-    child = _child
-    obj = {
-        "id": sid,
-        "organization_id": str(service.organisation_id),
-        "name": service.name,
-        "description": service.description,
-        "status": service.status,
-        "last_modified": service.updated_at.isoformat(),
-        "organization": organization_to_hsds(service.organisation),
-        "phones": [child("service_id", sid, "phone", number=service.phone)] if service.phone else [],
-        "schedules": _schedules(service),
-        "languages": [
-            child("service_id", sid, "language", lang.code, code=lang.code, name=_language_name(lang.code))
-            for lang in service.languages.all()
-        ],
-        "service_areas": [child("service_id", sid, "service_area", name=service.municipality.name)],
-        "cost_options": [_cost_option(service)],
-        "contacts": [child("service_id", sid, "contact", title=service.referral_contact)]
-        if service.referral_contact
-        else [],
-        "service_at_locations": [
-            child("service_id", sid, "service_at_location", str(loc.pk), location_id=str(loc.pk))
-            | {"location": location_to_hsds(loc, with_address=reveal is None or reveal(loc))}
-            for loc in service.locations.all()
-            if location_filter(loc)
-        ],
-        "attributes": _service_attributes(service),
-    }
-    obj.update({key: value for key, value in (("url", service.url), ("email", service.email)) if value})
-    return obj
-
-
-def _language_name(code: str) -> str:
-    return LANG_INFO.get(code, {}).get("name", code)
-
-
-def export_services(services, *, location_filter: LocationFilter = public_location) -> list[dict]:
-    if isinstance(services, QuerySet):
-        services = with_hsds_details(services)
-    return [service_to_hsds(service, location_filter=location_filter) for service in services]
-
-
-def _organisations_of(services: Iterable[Service], location_filter: LocationFilter) -> list[Organisation]:
-    """The providers of the services and of their exported locations: an import needs them all."""
-    found = {}
-    for service in services:
-        found.setdefault(service.organisation_id, service.organisation)
-        for location in service.locations.all():
-            if location_filter(location):
-                found.setdefault(location.organisation_id, location.organisation)
-    return sorted(found.values(), key=lambda organisation: organisation.name)
-
-
-def export_directory(services, *, location_filter: LocationFilter = public_location) -> dict:
-    """A whole directory as one JSON document that plan_import reads back."""
-    if isinstance(services, QuerySet):
-        services = list(with_hsds_details(services))
-    return {
-        "organizations": [organization_to_hsds(o) for o in _organisations_of(services, location_filter)],
-        "services": export_services(services, location_filter=location_filter),
-        "taxonomies": taxonomies(),
-        "taxonomy_terms": taxonomy_terms(),
-    }
-
-
-# --- API pages ----------------------------------------------------------------------------------
-
-DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 100
-
-
-def _whole(value, default: int) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def hsds_page(items, *, page=1, per_page=DEFAULT_PER_PAGE, to_hsds: Callable = lambda item: item) -> dict:
-    """One page in the shape of the HSDS API (openapi.json, Page). Pages count from 1; per_page is kept
-    between 1 and MAX_PER_PAGE; an empty result has 0 pages and is both the first and the last."""
-    page = max(1, _whole(page, 1))
-    per_page = min(MAX_PER_PAGE, max(1, _whole(per_page, DEFAULT_PER_PAGE)))
-    total = items.count() if isinstance(items, QuerySet) else len(items)
-    total_pages = math.ceil(total / per_page)
-    start = (page - 1) * per_page
-    contents = [to_hsds(item) for item in items[start : start + per_page]] if start < total else []
-    return {
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": page,
-        "size": len(contents),
-        "first_page": page == 1,
-        "last_page": page >= total_pages,
-        "empty": not contents,
-        "contents": contents,
-    }
-
-
-# --- Validation ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something to fix before an import can go ahead. row counts from 1 (0: the whole file); for JSON
-    it is the position in the list of services (file "organizations": in that list) and field is a
-    path such as phones[0].number; for a tabular package, file is the CSV file, row counts the rows
-    after the header and field is the column."""
-
-    row: int
-    field: str
-    message: str
-    file: str = ""
-
-    @property
-    def where(self) -> str:
-        if not self.row:
-            return self.file or gettext("the file")
-        if self.file.endswith(".csv"):
-            return gettext("%(file)s, row %(row)d, column %(field)s") % vars(self)
-        place = gettext("row %(row)d, field %(field)s") % vars(self)
-        return f"{self.file}, {place}" if self.file else place
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-@cache
-def _compiled_schema() -> dict:
-    return json.loads((SCHEMA_DIR / "compiled" / "service_with_definitions.json").read_text("utf-8"))
-
-
-@cache
-def _tabular_schema() -> dict:
-    return json.loads((SCHEMA_DIR / "compiled" / "tabular.json").read_text("utf-8"))
-
-
-@cache
-def _validator(kind: str) -> Draft202012Validator:
-    """A service validates against the compiled schema; any nested kind against its definition there."""
-    root = _compiled_schema()
-    if kind != "service" and kind not in root["definitions"]:
-        raise ValueError(f"HSDS has no object kind {kind!r}")
-    registry = Registry().with_resource(COMPILED_URI, Resource(contents=root, specification=DRAFT202012))
-    ref = COMPILED_URI if kind == "service" else f"{COMPILED_URI}#/definitions/{kind}"
-    return Draft202012Validator(
-        {"$ref": ref}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
-
-
-def validate(kind: str, obj, *, file: str = "") -> list[Problem]:
-    """Check one HSDS object (row 1) or a list of them (rows from 1) against the official schema."""
-    items = obj if isinstance(obj, list) else [obj]
-    validator = _validator(kind)
-    return [p for row, item in enumerate(items, 1) for p in _schema_problems(validator, item, row, file)]
-
-
-def _schema_problems(validator, instance, row: int, file: str) -> list[Problem]:
-    problems = []
-    for error in validator.iter_errors(instance):
-        path = list(error.absolute_path)
-        if error.validator == "required":  # point at the missing field, not at the object that lacks it
-            missing = [p for p in error.validator_value if f"{p!r} is a required" in error.message]
-            path += missing[:1]
-        problems.append(Problem(row, _json_path(path), _schema_message(error), file))
-    return problems
-
-
-def _json_path(parts) -> str:
-    path = ""
-    for part in parts:
-        part = part if isinstance(part, int) else strip_control_characters(str(part))
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else part)
-    return path
-
-
-def _schema_message(error) -> str:
-    kind, expected = error.validator, error.validator_value
-    if kind == "required":
-        return gettext("This is required.")
-    if kind == "type":
-        return {
-            "string": gettext("This must be text."),
-            "number": gettext("This must be a number."),
-            "integer": gettext("This must be a whole number."),
-            "boolean": gettext("This must be true or false."),
-            "array": gettext("This must be a list."),
-            "object": gettext("This must be an object with fields."),
-        }.get(expected, gettext("This has the wrong type."))
-    if kind == "enum":
-        return gettext("This must be one of: %(choices)s.") % {"choices": ", ".join(map(str, expected))}
-    if kind == "format":
-        return {
-            "uuid": gettext("This is not a valid id: HSDS ids are UUIDs."),
-            "email": gettext("This is not a valid e-mail address."),
-            "uri": gettext("This is not a valid web address."),
-            "date-time": gettext("This is not a valid date and time."),
-        }.get(expected, gettext("This is not in the expected format."))
-    return gettext("This does not follow the HSDS schema (%(detail)s).") % {"detail": error.message}
-
-
-# --- Tabular data package -----------------------------------------------------------------------
-
-TABLES = (
-    "organization",
-    "service",
-    "location",
-    "address",
-    "phone",
-    "schedule",
-    "language",
-    "service_area",
-    "service_at_location",
-    "cost_option",
-    "contact",
-    "attribute",
-    "taxonomy",
-    "taxonomy_term",
-)
-# Lists of a service that become their own CSV file, linked by service_id.
-SERVICE_LISTS = {
-    "phones": "phone",
-    "schedules": "schedule",
-    "languages": "language",
-    "service_areas": "service_area",
-    "cost_options": "cost_option",
-    "contacts": "contact",
-    "attributes": "attribute",
-}
-
-
-def table_file(table: str) -> str:
-    """The file name HSDS gives a table, e.g. services.csv (but service_at_location.csv)."""
-    return _tabular_schema()["properties"][table]["items"]["path"]
-
-
-@cache
-def _columns(table: str) -> dict[str, dict]:
-    """The CSV columns of a table: its scalar fields, in the schema's order."""
-    properties = _tabular_schema()["properties"][table]["items"]["properties"]
-    return {name: spec for name, spec in properties.items() if spec.get("type") != "array"}
-
-
-def _cell(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
-
-
-def _csv_bytes(table: str, rows: Iterable[dict]) -> bytes:
-    """One table as CSV. Text that a spreadsheet would run as a formula gets a leading apostrophe
-    (strom.core.spreadsheets), which _typed_row takes off again on import."""
-    columns = list(_columns(table))
-    body = ([_cell(row.get(column)) for column in columns] for row in rows)
-    return spreadsheets.csv_text([columns, *body], lineterminator="\r\n").encode("utf-8")
-
-
-def _flatten(documents: list[dict], rows: dict[str, dict]) -> None:
-    """Spread nested services over the tables; rows are keyed by id, so shared locations appear once."""
-    for document in documents:
-        rows["service"][document["id"]] = document
-        for key, table in SERVICE_LISTS.items():
-            rows[table].update((item["id"], item) for item in document.get(key, []))
-        for link in document["service_at_locations"]:
-            rows["service_at_location"][link["id"]] = link
-            location = link["location"]
-            rows["location"][location["id"]] = location
-            rows["address"].update((item["id"], item) for item in location.get("addresses", []))
-            rows["attribute"].update((item["id"], item) for item in location.get("attributes", []))
-
-
-def tabular_package(
-    services, organisations=(), location_filter: LocationFilter = public_location
-) -> dict[str, bytes]:
-    """The HSDS tabular data package: one CSV per table (named as in compiled/tabular.json) and
-    datapackage.json. The organisations of the services and their locations are always included."""
-    if isinstance(services, QuerySet):
-        services = list(with_hsds_details(services))
-    rows: dict[str, dict] = {table: {} for table in TABLES}
-    for organisation in [*organisations, *_organisations_of(services, location_filter)]:
-        rows["organization"][str(organisation.pk)] = organization_to_hsds(organisation)
-    _flatten(export_services(services, location_filter=location_filter), rows)
-    rows["taxonomy"] = {item["id"]: item for item in taxonomies()}
-    rows["taxonomy_term"] = {item["id"]: item for item in taxonomy_terms()}
-    files = {table_file(table): _csv_bytes(table, rows[table].values()) for table in TABLES}
-    files["datapackage.json"] = json.dumps(datapackage(), indent=2).encode("utf-8")
-    return files
-
-
-# Frictionless knows these string formats; others (date-time on a string) it would reject.
-_PACKAGE_FORMATS = {"uuid", "email", "uri"}
-
-
-def datapackage() -> dict:
-    """The Frictionless data package descriptor for the tables Strom writes."""
-    resources = []
-    for table in TABLES:
-        required = set(_tabular_schema()["properties"][table]["items"].get("required", []))
-        fields = [
-            {"name": name, "type": spec["type"]}
-            | ({"format": spec["format"]} if spec.get("format") in _PACKAGE_FORMATS else {})
-            | ({"constraints": {"required": True}} if name in required else {})
-            for name, spec in _columns(table).items()
-        ]
-        resources.append(
-            {
-                "name": table,
-                "path": table_file(table),
-                "profile": "tabular-data-resource",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "schema": {"fields": fields, "primaryKey": "id"},
-            }
-        )
-    return {
-        "name": "strom-service-directory",
-        "title": "Strom service directory (Open Referral HSDS 3.0)",
-        "profile": "tabular-data-package",
-        "resources": resources,
-    }
-
-
-def zip_package(files: dict[str, bytes]) -> bytes:
-    """The package as one zip. A fixed timestamp makes the same data give the same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            info = zipfile.ZipInfo(name, date_time=(2024, 5, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, content)
-    return buffer.getvalue()
-
-
-# --- Import: reading ----------------------------------------------------------------------------
+# --- Reading a file -----------------------------------------------------------------------------
 
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a zip that unpacks to more is refused, not read
 
@@ -754,11 +161,11 @@ def _read_json(payload, reader: _Reader) -> tuple[list, list]:
     for row, obj in enumerate(services, 1):
         reader.register(obj, "", row)
         reader.problems += _character_problems(obj, row, "")
-        reader.problems += _schema_problems(_validator("service"), obj, row, "")
+        reader.problems += schema_problems(validator_for("service"), obj, row, "")
     for row, obj in enumerate(organisations, 1):
         reader.register(obj, "organizations", row)
         reader.problems += _character_problems(obj, row, "organizations")
-        reader.problems += _schema_problems(_validator("organization"), obj, row, "organizations")
+        reader.problems += schema_problems(validator_for("organization"), obj, row, "organizations")
     return services, organisations
 
 
@@ -779,7 +186,7 @@ def _typed_row(record: dict, table: str, file: str, row: int, reader: _Reader) -
     """A CSV row as the JSON the schema expects: numbers as numbers, and empty cells left out where an
     empty string would be wrong (numbers, ids, e-mail addresses, codes from a list)."""
     typed = {}
-    for name, spec in _columns(table).items():
+    for name, spec in table_columns(table).items():
         cell = record.get(name)
         cell = unescape_cell(cell)  # the apostrophe _csv_bytes puts before a formula-like text
         if cell is None or (
@@ -810,7 +217,7 @@ def _read_csv(table: str, content, reader: _Reader) -> list[dict]:
             row = _typed_row(record, table, file, number, reader)
             reader.register(row, file, number)
             reader.problems += _character_problems(row, number, file)
-            reader.problems += _schema_problems(_row_validator(table), row, number, file)
+            reader.problems += schema_problems(row_validator(table), row, number, file)
             rows.append(row)
         return rows
     except UnicodeDecodeError:
@@ -818,15 +225,6 @@ def _read_csv(table: str, content, reader: _Reader) -> list[dict]:
     except csv.Error as error:
         reader.whole(gettext("The file is not valid CSV (%(detail)s).") % {"detail": error}, file)
     return []
-
-
-@cache
-def _row_validator(table: str) -> Draft202012Validator:
-    item = _tabular_schema()["properties"][table]["items"]
-    return Draft202012Validator(
-        {"type": "object", "properties": _columns(table), "required": item.get("required", [])},
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
-    )
 
 
 def _by_id(rows: list[dict], table: str, reader: _Reader) -> dict[str, dict]:
@@ -915,7 +313,7 @@ def _read(payload, kind: str | None, reader: _Reader) -> tuple[list, list]:
     return _read_json(payload, reader)
 
 
-# --- Import: drafting ---------------------------------------------------------------------------
+# --- Drafting: HSDS fields onto Strom's ---------------------------------------------------------
 
 
 @dataclass
@@ -990,12 +388,12 @@ class _Context:
     service_ids: set[str] = field(default_factory=set)
     confidential_left_out: int = 0
 
-    def term_by_id(self, term_id: str) -> dict:
+    def term_by_id(self, wanted: str) -> dict:
         """Our own terms, for attributes that give only taxonomy_term_id."""
         for code in self.needs:
-            if _term_id(NEEDS, code) == term_id:
+            if term_id(NEEDS, code) == wanted:
                 return {"code": code, "taxonomy": NEEDS}
-        prop = next((p for p in PROPERTY_BY_CODE.values() if _term_id(PROPERTIES, p.code) == term_id), None)
+        prop = next((p for p in PROPERTY_BY_CODE.values() if term_id(PROPERTIES, p.code) == wanted), None)
         return {"code": prop.code, "taxonomy": PROPERTIES} if prop else {}
 
 
@@ -1039,7 +437,7 @@ def _check_fields(instance, sources: dict, obj: dict, reader: _Reader, exclude: 
 
 def _taxonomy_of(term: dict) -> str:
     for name in (NEEDS, PROPERTIES):
-        if term.get("taxonomy") == name or term.get("taxonomy_id") == _taxonomy_id(name):
+        if term.get("taxonomy") == name or term.get("taxonomy_id") == taxonomy_id(name):
             return name
     return ""
 
@@ -1277,18 +675,18 @@ def plan_import(payload, municipality, *, kind: str | None = None) -> ImportPlan
             _draft_service(obj, ctx)
     if not services and not reader.problems:
         reader.whole(gettext("The file holds no services."))
-    resolution = _resolve(ctx.plan, municipality)
+    resolution = resolve(ctx.plan, municipality)
     reader.problems += resolution.problems
     ctx.plan.problems = reader.unique_problems()
     ctx.plan.preview = replace(resolution.summary(), confidential_left_out=ctx.confidential_left_out)
     return ctx.plan
 
 
-# --- Import: matching and writing ---------------------------------------------------------------
+# --- Matching with the directory ----------------------------------------------------------------
 
 
 @dataclass
-class _Resolution:
+class Resolution:
     organisations: dict[str, Organisation]  # unsaved where new
     services: dict[str, tuple[uuid.UUID, bool]]  # the id to use, and whether that row exists
     locations: dict[str, tuple[uuid.UUID, bool]]
@@ -1387,7 +785,7 @@ def _to_grant(plan: ImportPlan, organisations: dict, municipality) -> list[Organ
     return [o for pk, o in sorted(existing.items(), key=lambda item: str(item[0])) if pk not in working]
 
 
-def _resolve(plan: ImportPlan, municipality) -> _Resolution:
+def resolve(plan: ImportPlan, municipality) -> Resolution:
     organisations, renamed, problems = _resolve_organisations(plan, municipality)
     to_grant = _to_grant(plan, organisations, municipality)
     scope = municipality.pk
@@ -1395,118 +793,4 @@ def _resolve(plan: ImportPlan, municipality) -> _Resolution:
         Service, [d.source_id for d in plan.services], "municipality_id", scope, "service"
     )
     locations = _resolve_ids(Location, list(plan.locations), "municipality_id", scope, "location")
-    return _Resolution(organisations, services, locations, renamed, problems, to_grant)
-
-
-def _refusal(problems: list[Problem]) -> str:
-    return ngettext(
-        "Nothing was imported, because of this problem: %(first)s",
-        "Nothing was imported, because of %(count)d problems. The first: %(first)s",
-        len(problems),
-    ) % {"count": len(problems), "first": problems[0]}
-
-
-def _save_organisations(resolution: _Resolution) -> None:
-    for organisation in {o.pk: o for o in resolution.organisations.values()}.values():
-        if organisation._state.adding:
-            organisation.save()
-    for organisation in resolution.renamed.values():
-        organisation.save(update_fields=["name"])
-
-
-def _grant_municipality(resolution: _Resolution, actor, municipality) -> None:
-    from strom.accounts.actions import record_municipality_grant
-
-    for organisation in resolution.to_grant:  # the caller (an action) checked the actor may grant here
-        record_municipality_grant(actor=actor, organisation=organisation, municipality=municipality)
-
-
-def _save_locations(plan: ImportPlan, resolution: _Resolution, municipality) -> None:
-    existing = Location.objects.in_bulk([uid for uid, _ in resolution.locations.values()])
-    for sid, draft in plan.locations.items():
-        uid, _ = resolution.locations[sid]
-        location = existing.get(uid) or Location(pk=uid)
-        for name, value in draft.values.items():
-            setattr(location, name, value)
-        location.organisation = resolution.organisations[draft.organisation_id]
-        location.municipality = municipality
-        location.save()
-
-
-def _set_values(service: Service, values: dict) -> None:
-    before = (service.capacity_free, service.capacity_total)
-    for name, value in values.items():
-        setattr(service, name, value)
-    changed = service._state.adding or before != (service.capacity_free, service.capacity_total)
-    if service.capacity_free is not None and changed:
-        service.capacity_updated_at = timezone.now()
-
-
-def _set_languages(service: Service, codes: list[str]) -> None:
-    ServiceLanguage.objects.filter(service=service).exclude(code__in=codes).delete()
-    have = set(ServiceLanguage.objects.filter(service=service).values_list("code", flat=True))
-    ServiceLanguage.objects.bulk_create(
-        [ServiceLanguage(service=service, code=c) for c in codes if c not in have]
-    )
-
-
-def _set_locations(service: Service, location_ids: list[uuid.UUID]) -> None:
-    # A public export leaves shelters out on purpose: a file that does not mention a confidential
-    # location is no request to unlink it.
-    kept = (
-        service.locations.filter(is_confidential=True)
-        .exclude(pk__in=location_ids)
-        .values_list("pk", flat=True)
-    )
-    service.locations.set([*location_ids, *kept])
-
-
-def _save_services(plan: ImportPlan, resolution: _Resolution, municipality, progress) -> None:
-    existing = Service.objects.in_bulk([uid for uid, _ in resolution.services.values()])
-    total = len(plan.services)
-    for done, draft in enumerate(plan.services, 1):
-        uid, _ = resolution.services[draft.source_id]
-        service = existing.get(uid) or Service(pk=uid, municipality=municipality)
-        _set_values(service, draft.values)
-        service.organisation = resolution.organisations[draft.organisation_id]
-        service.save()
-        service.needs.set(draft.needs)
-        _set_languages(service, draft.languages)
-        _set_locations(service, [resolution.locations[sid][0] for sid in draft.location_ids])
-        service.refresh_codes()
-        if progress is not None:
-            progress(done, total)
-
-
-def apply_import(
-    plan: ImportPlan, *, actor, municipality, progress: Callable[[int, int], None] | None = None
-) -> ImportSummary:
-    """Write a checked plan into the municipality's directory, all or nothing, with one audit event.
-
-    Raises ValidationError, naming the first problem, when the plan has problems, was checked for
-    another municipality, or no longer fits the directory. progress(done, total) is called after
-    each service. Permission checks belong to the caller (an action)."""
-    if str(municipality.pk) != plan.municipality_id:
-        raise ValidationError(gettext("This import was checked for another municipality. Check it again."))
-    if plan.problems:
-        raise ValidationError(_refusal(plan.problems))
-    try:
-        with transaction.atomic():
-            resolution = _resolve(plan, municipality)
-            if resolution.problems:
-                raise ValidationError(_refusal(resolution.problems))
-            summary = resolution.summary()
-            _save_organisations(resolution)
-            _grant_municipality(resolution, actor, municipality)
-            _save_locations(plan, resolution, municipality)
-            _save_services(plan, resolution, municipality, progress)
-            log_event(
-                actor=actor,
-                action="directory.import.applied",
-                organisation=None,
-                details=summary.audit_details(),
-            )
-    except IntegrityError as error:
-        message = gettext("Nothing was imported: the directory changed meanwhile. Check the file again.")
-        raise ValidationError(message) from error
-    return summary
+    return Resolution(organisations, services, locations, renamed, problems, to_grant)
