@@ -165,3 +165,39 @@ def test_it_serves_the_hsds_api_paths_in_pages(directory):
     assert client.get("/api/v1/hsds/taxonomy_terms").json()["total_items"] >= 15
     assert client.get("/api/v1/hsds/organizations").json()["total_items"] == 1
     assert client.get(f"/api/v1/hsds/organizations/{directory.other.pk}").status_code == 404
+
+
+def test_it_keeps_an_upload_with_its_dry_run_only_for_a_coordinator_of_the_municipality(directory, signed_in):
+    from django.core.exceptions import PermissionDenied
+
+    from strom.directory.actions import do_check_directory_import
+
+    municipality = directory.ngo.municipality
+    payload = export(signed_in(directory[Role.COORDINATOR]), "directory:export_json", municipality).content
+    for person in (Role.CASEWORKER, "outsider"):
+        with pytest.raises(PermissionDenied):
+            do_check_directory_import(
+                actor=directory[person], municipality=municipality, file_name="x.json", payload=payload
+            )
+    assert not DirectoryImport.objects.exists()
+
+    job = do_check_directory_import(
+        actor=directory[Role.COORDINATOR], municipality=municipality, file_name="x.json", payload=payload
+    )
+    assert (job.status, job.kind, job.created_by) == ("checked", "json", directory[Role.COORDINATOR])
+
+
+def test_it_queues_a_checked_import_once_and_only_for_its_uploader(directory, signed_in):
+    from strom.directory.actions import do_check_directory_import, do_queue_directory_import
+
+    coordinator = directory[Role.COORDINATOR]
+    municipality = directory.ngo.municipality
+    payload = export(signed_in(coordinator), "directory:export_json", municipality).content
+    job = do_check_directory_import(
+        actor=coordinator, municipality=municipality, file_name="x.json", payload=payload
+    )
+    assert do_queue_directory_import(actor=directory["outsider"], job=job) is False
+    assert do_queue_directory_import(actor=coordinator, job=job) is True
+    assert do_queue_directory_import(actor=coordinator, job=job) is False
+    job.refresh_from_db()
+    assert job.status == "queued"

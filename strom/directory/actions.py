@@ -1,5 +1,7 @@
 """Writes to the service map. Each re-checks its predicate and writes one audit event."""
 
+from dataclasses import asdict
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +11,7 @@ from strom.accounts.access import get_access
 from strom.accounts.reading_watch import SensitiveKind, note_sensitive_read
 from strom.core.audit import log_event
 from strom.directory import permissions as can
-from strom.directory.models import Location, Service, ServiceLanguage
+from strom.directory.models import DirectoryImport, Location, Service, ServiceLanguage
 
 
 def _require(allowed: bool) -> None:
@@ -141,6 +143,39 @@ def do_import_directory(*, actor, municipality, plan, progress=None):
 
     _require(str(municipality.pk) in get_access(actor).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY))
     return apply_import(plan, actor=actor, municipality=municipality, progress=progress)
+
+
+@transaction.atomic
+def do_check_directory_import(*, actor, municipality, file_name: str, payload: bytes) -> DirectoryImport:
+    """Keep an uploaded HSDS file with the result of its dry run, for its uploader to read and then apply
+    (do_queue_directory_import). The dry run writes nothing to the directory."""
+    from strom.accounts.roles import Perm
+    from strom.directory.hsds.reading import plan_import
+
+    _require(str(municipality.pk) in get_access(actor).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY))
+    kind = "zip" if payload[:2] == b"PK" else "json"
+    plan = plan_import(payload, municipality, kind=kind)
+    return DirectoryImport.objects.create(
+        municipality=municipality,
+        created_by=actor,
+        file_name=file_name[:200],
+        kind=kind,
+        payload=payload,
+        status=DirectoryImport.Status.CHECKED if plan.ok else DirectoryImport.Status.INVALID,
+        problems=[str(problem) for problem in plan.problems],
+        preview=asdict(plan.preview),
+    )
+
+
+@transaction.atomic
+def do_queue_directory_import(*, actor, job: DirectoryImport) -> bool:
+    """Mark the uploader's checked import for the background worker. Only once: a second press finds it
+    queued already and returns False. The caller starts the task (run_directory_import), which checks
+    the uploader's permission again when it writes."""
+    queued = DirectoryImport.objects.filter(
+        pk=job.pk, created_by=actor, status=DirectoryImport.Status.CHECKED
+    ).update(status=DirectoryImport.Status.QUEUED)
+    return bool(queued)
 
 
 # --- Reading confidential addresses (security.md 10, 18, 22) ------------------------------------

@@ -1,7 +1,6 @@
 """Open Referral HSDS 3.0: export the directory, and import a file after a dry run."""
 
 import json
-from dataclasses import asdict
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +20,7 @@ from strom.accounts.roles import Perm
 from strom.core.access import refuse
 from strom.core.ratelimit import rate_limited
 from strom.directory import actions, queries
-from strom.directory.hsds import exporting, mapping, reading
+from strom.directory.hsds import exporting, mapping
 from strom.directory.models import DirectoryImport
 from strom.directory.tasks import progress_key, run_directory_import
 
@@ -100,18 +99,11 @@ def import_start(request):
     form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        payload = upload.read()
-        kind = "zip" if payload[:2] == b"PK" else "json"
-        plan = reading.plan_import(payload, form.cleaned_data["municipality"], kind=kind)
-        job = DirectoryImport.objects.create(
+        job = actions.do_check_directory_import(
+            actor=request.user,
             municipality=form.cleaned_data["municipality"],
-            created_by=request.user,
-            file_name=upload.name[:200],
-            kind=kind,
-            payload=payload,
-            status=DirectoryImport.Status.CHECKED if plan.ok else DirectoryImport.Status.INVALID,
-            problems=[str(problem) for problem in plan.problems],
-            preview=asdict(plan.preview),
+            file_name=upload.name,
+            payload=upload.read(),
         )
         return redirect("directory:import_detail", import_id=job.pk)
     return render(request, "directory/import_start.html", {"form": form})
@@ -138,10 +130,7 @@ def import_detail(request, import_id):
 @require_POST
 def import_apply(request, import_id):
     job = _job_for_user(request.user, import_id)
-    updated = DirectoryImport.objects.filter(pk=job.pk, status=DirectoryImport.Status.CHECKED).update(
-        status=DirectoryImport.Status.QUEUED
-    )
-    if updated:
+    if actions.do_queue_directory_import(actor=request.user, job=job):
         run_directory_import(str(job.pk))
         messages.info(request, _("The import has started. This page shows its progress."))
     return redirect("directory:import_detail", import_id=job.pk)
