@@ -58,8 +58,11 @@ openapi: setup
 openapi-check: setup
 	DJANGO_SETTINGS_MODULE=strom.settings.test $(PY) manage.py export_openapi --check
 
+# In parallel, one worker per core (PYTEST_WORKERS=0: one process), each with its own test database,
+# live-server port and scratch folders; the browser tests share the pool. The slowest tests last.
+PYTEST_WORKERS ?= auto
 pytest: setup-dev
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) --durations=15
 
 screenshots: setup-dev
 	STROM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser

@@ -2,12 +2,15 @@
 (a benchmark belongs in bench/); and the repository tracks nothing that a run generates."""
 
 import ast
+import re
 import subprocess
+import tempfile
 from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
 TESTS = BASE_DIR / "tests"
@@ -140,3 +143,20 @@ def test_it_tracks_no_generated_file():
 @pytest.mark.parametrize("path", GENERATED_EXAMPLES)
 def test_it_ignores_generated_files(path):
     assert git("check-ignore", "--no-index", "--quiet", path).returncode == 0, f"{path} is not ignored"
+
+
+def test_it_gives_each_parallel_worker_a_database_and_folders_of_its_own(request, db):
+    """pytest-xdist runs the suite in worker processes gw0, gw1...: pytest-django adds the worker to the
+    test database's name (the SQLite file and the PostgreSQL database alike), the live server of the
+    browser tests listens on a free port of its own, and uploads and the outbox go to folders that
+    settings/test.py makes anew in each process."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    name = str(connection.settings_dict["NAME"])
+    if worker:
+        assert name.endswith(f"_{worker}")
+    else:
+        assert not re.search(r"_gw\d+$", name)
+    scratch = Path(tempfile.gettempdir())
+    private, outbox = Path(settings.STROM_PRIVATE_FILES_DIR), Path(settings.STROM_OUTBOX_DIR)
+    assert private.parent == scratch and private.name.startswith("strom-test-private-")
+    assert outbox.parent == scratch and outbox.name.startswith("strom-test-outbox-")
