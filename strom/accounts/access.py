@@ -1,8 +1,14 @@
 """A snapshot of what a user may do where, loaded once per request (one query for the memberships;
-one more, on first use, for where the organisations that edit the directory may list services)."""
+one more, on first use, for where the organisations that edit the directory may list services).
+
+Queries take the snapshot, not the user: a view passes `request.access` (attach_access, run by
+AccessMiddleware for pages and by the API's token check), an action calls `get_access(actor)`, which
+answers from the same snapshot cached on the user."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.functional import SimpleLazyObject
 
 from strom.accounts.roles import Perm, permissions_for
 
@@ -29,6 +35,9 @@ class Access:
         default=None, hash=False, compare=False, repr=False
     )
     _loaded: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
+    # Whom a refusal names in the audit trail (core.access.refuse). Predicates decide from the seats
+    # alone and never read it.
+    user: object = field(default=None, hash=False, compare=False, repr=False)
 
     def perms_in(self, organisation_id) -> frozenset[str]:
         perms: set[str] = set()
@@ -71,8 +80,10 @@ NO_ACCESS = Access(user_id=None, seats=())
 
 
 def get_access(user) -> Access:
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated:
         return NO_ACCESS
+    if not user.is_active:
+        return Access(user_id=None, seats=(), user=user)
     cached = getattr(user, "_strom_access", None)
     if cached is not None:
         return cached
@@ -95,7 +106,7 @@ def get_access(user) -> Access:
         Seat(str(mid), str(oid), name, country, str(muni) if muni else None, role)
         for mid, oid, name, country, muni, role in rows
     )
-    access = Access(user_id=str(user.pk), seats=seats, works_in_loader=_where_they_work)
+    access = Access(user_id=str(user.pk), seats=seats, works_in_loader=_where_they_work, user=user)
     user._strom_access = access
     return access
 
@@ -122,6 +133,12 @@ def _where_they_work(seats: tuple[Seat, ...]) -> dict[str, frozenset[str]]:
         if place:
             places[str(organisation_id)].add(str(place))
     return {org: frozenset(ids) for org, ids in places.items()}
+
+
+def attach_access(request) -> None:
+    """Give the request its snapshot as `request.access`, computed on first use (so a page that never
+    asks costs no query) for whoever `request.user` is by then, and at most once per request."""
+    request.access = SimpleLazyObject(lambda: get_access(request.user))
 
 
 def forget_access(user) -> None:

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from strom.accounts.access import attach_access
 from strom.core.access import PASSWORD_STEP, PUBLIC, access_level
 
 SESSION_STARTED = "strom_started"
@@ -60,6 +61,18 @@ def _redirect(request, url_name: str) -> HttpResponse:
         response["HX-Redirect"] = target
         return response
     return HttpResponseRedirect(target)
+
+
+class AccessMiddleware:
+    """`request.access`: the Access snapshot of who is signed in, computed on first use, once per
+    request. Views pass it to queries. The API's token check attaches it again for the token's owner."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        attach_access(request)
+        return self.get_response(request)
 
 
 class RequireSecondFactorMiddleware:

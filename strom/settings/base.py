@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "strom.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # request.access: the Access snapshot that views pass to queries (computed on first use).
+    "strom.accounts.middleware.AccessMiddleware",
     "strom.accounts.middleware.RequireSecondFactorMiddleware",
     # Pages open without sign-in: a limit per client address (429 with Retry-After above it).
     "strom.core.ratelimit.PublicPageRateLimitMiddleware",

@@ -1,5 +1,6 @@
 from ninja.security import HttpBearer
 
+from strom.accounts.access import attach_access
 from strom.accounts.actions import user_for_api_token
 from strom.core.ratelimit import RateLimited, hit
 
@@ -14,6 +15,7 @@ class PersonalTokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
+        attach_access(request)  # routers pass request.access to queries, as views do
         refusal = hit(request, "api_token")
         if refusal is not None:
             raise RateLimited(refusal)
