@@ -117,7 +117,7 @@ def test_it_lets_only_those_who_need_to_know_see_a_confidential_address(
     user = ngo_caseworker if person == "ngo_caseworker" else world[person]
     location = Location.objects.get(pk=objects["location_id"])
     assert can_see_confidential(get_access(user), location) is sees
-    assert locations_visible_to(user).filter(pk=location.pk).exists() is sees
+    assert locations_visible_to(get_access(user)).filter(pk=location.pk).exists() is sees
 
 
 # --- The canary never reaches the outsider or the trainer ------------------------------------------

@@ -5,7 +5,7 @@ import uuid
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from strom.accounts import permissions as can
-from strom.accounts.access import get_access
+from strom.accounts.access import Access
 from strom.accounts.models import (
     ApiToken,
     Invitation,
@@ -27,10 +27,9 @@ def _valid_uuid(value) -> bool:
     return True
 
 
-def organisations_visible_to(user) -> QuerySet[Organisation]:
+def organisations_visible_to(access: Access) -> QuerySet[Organisation]:
     """Platform administrators see every organisation; national coordinators those of their country;
     everyone else the organisations they belong to."""
-    access = get_access(user)
     base = Organisation.objects.select_related("country", "municipality")
     if can.can_manage_platform(access):
         return base.all()
@@ -41,26 +40,25 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     return base.filter(own)
 
 
-def own_organisations(user) -> QuerySet[Organisation]:
+def own_organisations(access: Access) -> QuerySet[Organisation]:
     """The organisations the user is a member of (a national coordinator's wider view not included)."""
-    access = get_access(user)
     return Organisation.objects.select_related("country", "municipality").filter(
         pk__in=[seat.organisation_id for seat in access.seats]
     )
 
 
-def require_platform_admin(user, object_type: str, object_id: str = "list") -> None:
-    if not can.can_manage_platform(get_access(user)):
-        raise refuse(actor=user, object_type=object_type, object_id=object_id)
+def require_platform_admin(access: Access, object_type: str, object_id: str = "list") -> None:
+    if not can.can_manage_platform(access):
+        raise refuse(actor=access.user, object_type=object_type, object_id=object_id)
 
 
-def organisations_for_platform_admin(user) -> QuerySet[Organisation]:
-    require_platform_admin(user, "accounts.organisation")
+def organisations_for_platform_admin(access: Access) -> QuerySet[Organisation]:
+    require_platform_admin(access, "accounts.organisation")
     return Organisation.objects.select_related("country", "municipality").order_by("country__name", "name")
 
 
-def municipalities_for_platform_admin(user) -> QuerySet[Municipality]:
-    require_platform_admin(user, "accounts.municipality")
+def municipalities_for_platform_admin(access: Access) -> QuerySet[Municipality]:
+    require_platform_admin(access, "accounts.municipality")
     return (
         Municipality.objects.select_related("country")
         .annotate(organisation_count=Count("organisations"))
@@ -68,26 +66,25 @@ def municipalities_for_platform_admin(user) -> QuerySet[Municipality]:
     )
 
 
-def get_organisation_for_user(user, organisation_id) -> Organisation:
+def get_organisation_for(access: Access, organisation_id) -> Organisation:
     organisation = (
-        organisations_visible_to(user).filter(pk=organisation_id).first()
+        organisations_visible_to(access).filter(pk=organisation_id).first()
         if _valid_uuid(organisation_id)
         else None
     )
     if organisation is None:
-        raise refuse(actor=user, object_type="accounts.organisation", object_id=organisation_id)
+        raise refuse(actor=access.user, object_type="accounts.organisation", object_id=organisation_id)
     return organisation
 
 
-def get_organisation_for_members(user, organisation_id) -> Organisation:
-    organisation = get_organisation_for_user(user, organisation_id)
-    if not can.can_see_members(get_access(user), organisation):
-        raise refuse(actor=user, object_type="accounts.organisation", object_id=organisation_id)
+def get_organisation_for_members(access: Access, organisation_id) -> Organisation:
+    organisation = get_organisation_for(access, organisation_id)
+    if not can.can_see_members(access, organisation):
+        raise refuse(actor=access.user, object_type="accounts.organisation", object_id=organisation_id)
     return organisation
 
 
-def organisations_user_can_invite_into(user) -> QuerySet[Organisation]:
-    access = get_access(user)
+def organisations_user_can_invite_into(access: Access) -> QuerySet[Organisation]:
     if can.can_manage_platform(access):
         return Organisation.objects.filter(is_active=True)
     return Organisation.objects.filter(pk__in=access.organisations_with(Perm.INVITE_MEMBERS), is_active=True)
@@ -104,42 +101,40 @@ def pending_invitations_of(organisation) -> list[Invitation]:
     return [invitation for invitation in invitations if invitation.status == Invitation.Status.PENDING]
 
 
-def get_membership_for_user(user, membership_id, *, for_write: bool = False) -> Membership:
+def get_membership_for(access: Access, membership_id, *, for_write: bool = False) -> Membership:
     membership = (
         Membership.objects.active().select_related("organisation", "user").filter(pk=membership_id).first()
         if _valid_uuid(membership_id)
         else None
     )
-    access = get_access(user)
     allowed = membership is not None and (
         can.can_end_membership(access, membership)
         if for_write
         else can.can_see_members(access, membership.organisation)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="accounts.membership", object_id=membership_id)
+        raise refuse(actor=access.user, object_type="accounts.membership", object_id=membership_id)
     return membership
 
 
-def get_invitation_for_user(user, invitation_id, *, for_write: bool = False) -> Invitation:
+def get_invitation_for(access: Access, invitation_id, *, for_write: bool = False) -> Invitation:
     invitation = (
         Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
         if _valid_uuid(invitation_id)
         else None
     )
-    access = get_access(user)
     allowed = invitation is not None and (
         can.can_revoke_invitation(access, invitation)
         if for_write
         else can.can_invite_into(access, invitation.organisation)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="accounts.invitation", object_id=invitation_id)
+        raise refuse(actor=access.user, object_type="accounts.invitation", object_id=invitation_id)
     return invitation
 
 
-def users_for_platform_admin(user, search: str = "") -> QuerySet[User]:
-    require_platform_admin(user, "accounts.user")
+def users_for_platform_admin(access: Access, search: str = "") -> QuerySet[User]:
+    require_platform_admin(access, "accounts.user")
     users = User.objects.order_by("username").prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.active().select_related("organisation"))
     )
@@ -150,21 +145,25 @@ def users_for_platform_admin(user, search: str = "") -> QuerySet[User]:
     return users
 
 
-def get_user_for_platform_admin(user, user_id) -> User:
+def get_user_for_platform_admin(access: Access, user_id) -> User:
     target = User.objects.filter(pk=user_id).first() if _valid_uuid(user_id) else None
-    if target is None or not can.can_manage_platform(get_access(user)):
-        raise refuse(actor=user, object_type="accounts.user", object_id=user_id)
+    if target is None or not can.can_manage_platform(access):
+        raise refuse(actor=access.user, object_type="accounts.user", object_id=user_id)
     return target
 
 
-def tokens_of(user) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+def tokens_of(access: Access) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=access.user_id)
 
 
-def get_token_for_user(user, token_id) -> ApiToken:
-    token = ApiToken.objects.filter(pk=token_id, user=user).first() if _valid_uuid(token_id) else None
+def get_token_for(access: Access, token_id) -> ApiToken:
+    token = (
+        ApiToken.objects.filter(pk=token_id, user_id=access.user_id).first()
+        if _valid_uuid(token_id)
+        else None
+    )
     if token is None:
-        raise refuse(actor=user, object_type="accounts.apitoken", object_id=token_id)
+        raise refuse(actor=access.user, object_type="accounts.apitoken", object_id=token_id)
     return token
 
 
@@ -188,36 +187,36 @@ def organisation_works_in(organisation, municipality) -> bool:
     return organisation.pk in organisations_working_in(municipality, [organisation.pk])
 
 
-def get_municipality_for_grants(user, municipality_id) -> Municipality:
+def get_municipality_for_grants(access: Access, municipality_id) -> Municipality:
     """A municipality whose coordinators the user is among; 404 for any other."""
     municipality = (
         Municipality.objects.select_related("country").filter(pk=municipality_id).first()
         if _valid_uuid(municipality_id)
         else None
     )
-    if municipality is None or not can.can_grant_in_municipality(get_access(user), municipality.pk):
-        raise refuse(actor=user, object_type="accounts.municipality", object_id=municipality_id)
+    if municipality is None or not can.can_grant_in_municipality(access, municipality.pk):
+        raise refuse(actor=access.user, object_type="accounts.municipality", object_id=municipality_id)
     return municipality
 
 
-def get_country_for_appointments(user, country_code):
+def get_country_for_appointments(access: Access, country_code):
     from strom.accounts.models import Country
 
     country = Country.objects.filter(pk=str(country_code)[:2]).first()
-    if country is None or not can.can_appoint_nationally(get_access(user), country.pk):
-        raise refuse(actor=user, object_type="accounts.country", object_id=country_code)
+    if country is None or not can.can_appoint_nationally(access, country.pk):
+        raise refuse(actor=access.user, object_type="accounts.country", object_id=country_code)
     return country
 
 
-def municipalities_user_grants_in(user) -> QuerySet[Municipality]:
-    ids = get_access(user).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+def municipalities_user_grants_in(access: Access) -> QuerySet[Municipality]:
+    ids = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
     return Municipality.objects.filter(pk__in=ids).select_related("country").order_by("name")
 
 
-def countries_user_appoints_in(user):
+def countries_user_appoints_in(access: Access):
     from strom.accounts.models import Country
 
-    return Country.objects.filter(pk__in=get_access(user).countries_with(Perm.APPOINT_NATIONAL_ORGANISATIONS))
+    return Country.objects.filter(pk__in=access.countries_with(Perm.APPOINT_NATIONAL_ORGANISATIONS))
 
 
 def areas_granted_in(municipality) -> QuerySet[OrganisationArea]:
@@ -262,13 +261,13 @@ def organisations_appointable_in(country) -> QuerySet[Organisation]:
     )
 
 
-def get_area_for_user(user, area_id) -> OrganisationArea:
+def get_area_for(access: Access, area_id) -> OrganisationArea:
     """A grant the user may revoke; 404 for any other."""
     area = (
         OrganisationArea.objects.select_related("organisation").filter(pk=area_id).first()
         if _valid_uuid(area_id)
         else None
     )
-    if area is None or not can.can_revoke_area(get_access(user), area):
-        raise refuse(actor=user, object_type="accounts.organisation_area", object_id=area_id)
+    if area is None or not can.can_revoke_area(access, area):
+        raise refuse(actor=access.user, object_type="accounts.organisation_area", object_id=area_id)
     return area

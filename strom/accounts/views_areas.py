@@ -12,7 +12,7 @@ from strom.accounts.forms import GrantAreaForm
 
 @require_http_methods(["GET", "POST"])
 def serving_organisations(request, municipality_id):
-    municipality = queries.get_municipality_for_grants(request.user, municipality_id)
+    municipality = queries.get_municipality_for_grants(request.access, municipality_id)
     form = GrantAreaForm(request.POST or None, organisations=queries.organisations_grantable_in(municipality))
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
@@ -36,7 +36,7 @@ def serving_organisations(request, municipality_id):
 
 @require_http_methods(["GET", "POST"])
 def national_organisations(request, country_code):
-    country = queries.get_country_for_appointments(request.user, country_code)
+    country = queries.get_country_for_appointments(request.access, country_code)
     form = GrantAreaForm(request.POST or None, organisations=queries.organisations_appointable_in(country))
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
@@ -53,7 +53,7 @@ def national_organisations(request, country_code):
 
 @require_POST
 def revoke_area(request, area_id):
-    area = queries.get_area_for_user(request.user, area_id)
+    area = queries.get_area_for(request.access, area_id)
     actions.do_revoke_area(actor=request.user, area=area)
     if area.country_id:
         messages.success(

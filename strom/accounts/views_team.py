@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from strom.accounts import actions, queries
 from strom.accounts import permissions as can
-from strom.accounts.access import get_access
 from strom.accounts.forms import ApiTokenForm, InvitationForm
 from strom.core.access import refuse
 from strom.core.ratelimit import rate_limited
@@ -20,12 +19,12 @@ from strom.core.ratelimit import rate_limited
 
 @require_http_methods(["GET"])
 def my_organisations(request):
-    organisations = queries.own_organisations(request.user)
+    organisations = queries.own_organisations(request.access)
     return render(request, "accounts/my_organisations.html", {"organisations": organisations})
 
 
 def _members_context(request, organisation, form=None) -> dict:
-    access = get_access(request.user)
+    access = request.access
     roles = can.invitable_roles(access, organisation)
     return {
         "organisation": organisation,
@@ -47,10 +46,10 @@ def _members_section(request, organisation, partial: str, message: str):
 @require_http_methods(["GET", "POST"])
 @rate_limited("invitation_email")  # a POST here sends an invitation
 def members(request, organisation_id):
-    organisation = queries.get_organisation_for_members(request.user, organisation_id)
+    organisation = queries.get_organisation_for_members(request.access, organisation_id)
     form = None
     if request.method == "POST":
-        roles = can.invitable_roles(get_access(request.user), organisation)
+        roles = can.invitable_roles(request.access, organisation)
         if not roles:
             raise refuse(actor=request.user, object_type="accounts.organisation", object_id=organisation_id)
         form = InvitationForm(request.POST, roles=roles)
@@ -75,7 +74,7 @@ def members(request, organisation_id):
 
 @require_POST
 def end_membership(request, membership_id):
-    membership = queries.get_membership_for_user(request.user, membership_id, for_write=True)
+    membership = queries.get_membership_for(request.access, membership_id, for_write=True)
     actions.do_end_membership(actor=request.user, membership=membership)
     return _members_section(
         request, membership.organisation, "members-section", _("The membership has ended.")
@@ -84,7 +83,7 @@ def end_membership(request, membership_id):
 
 @require_POST
 def revoke_invitation(request, invitation_id):
-    invitation = queries.get_invitation_for_user(request.user, invitation_id, for_write=True)
+    invitation = queries.get_invitation_for(request.access, invitation_id, for_write=True)
     actions.do_revoke_invitation(actor=request.user, invitation=invitation)
     return _members_section(
         request, invitation.organisation, "invitations-section", _("The invitation has been withdrawn.")
@@ -100,13 +99,13 @@ def api_tokens(request):
             actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
         )
         form = ApiTokenForm()
-    page = Paginator(queries.tokens_of(request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(queries.tokens_of(request.access), 25).get_page(request.GET.get("page"))
     return render(request, "accounts/api_tokens.html", {"form": form, "page": page, "new_secret": new_secret})
 
 
 @require_POST
 def revoke_api_token(request, token_id):
-    token = queries.get_token_for_user(request.user, token_id)
+    token = queries.get_token_for(request.access, token_id)
     actions.do_revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:api_tokens")

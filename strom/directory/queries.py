@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from strom.accounts.access import get_access
+from strom.accounts.access import Access
 from strom.core.access import refuse
 from strom.directory import permissions as can
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
@@ -37,14 +37,14 @@ class DirectoryFilter:
     text: str = ""
 
 
-def services_visible_to(user, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
+def services_visible_to(access: Access, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
     """Active services, with what lists show prefetched."""
-    return _with_details(active_services_for(user, directory_filter))
+    return _with_details(active_services_for(access, directory_filter))
 
 
-def active_services_for(user, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
+def active_services_for(access: Access, directory_filter: DirectoryFilter | None = None) -> QuerySet[Service]:
     """The same services without prefetching, for callers that prefetch their own way (exports)."""
-    if not can.can_view_directory(get_access(user)):
+    if not can.can_view_directory(access):
         return Service.objects.none()
     services = Service.objects.filter(status=Service.Status.ACTIVE)
     return apply_filter(services, directory_filter or DirectoryFilter())
@@ -78,8 +78,7 @@ def apply_filter(services: QuerySet[Service], f: DirectoryFilter) -> QuerySet[Se
     return services
 
 
-def get_service_for_user(user, service_id, *, for_write: bool = False) -> Service:
-    access = get_access(user)
+def get_service_for(access: Access, service_id, *, for_write: bool = False) -> Service:
     service = (
         _with_details(Service.objects.filter(pk=service_id)).first()
         if can.can_view_directory(access)
@@ -91,7 +90,7 @@ def get_service_for_user(user, service_id, *, for_write: bool = False) -> Servic
         else service.status == Service.Status.ACTIVE or can.can_edit_service(access, service)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="directory.service", object_id=service_id)
+        raise refuse(actor=access.user, object_type="directory.service", object_id=service_id)
     return service
 
 
@@ -319,13 +318,12 @@ def _score(service: Service, wanted, offered: set, speaks: bool | None, places, 
 # --- What a person may list services for --------------------------------------------------------
 
 
-def editable_organisations(user):
+def editable_organisations(access: Access):
     """Organisations whose services the person may list: their own with the directory permission, and
     for a municipality's coordinators every active organisation of that country."""
     from strom.accounts.models import Organisation
     from strom.accounts.roles import Perm
 
-    access = get_access(user)
     own = Q(pk__in=access.organisations_with(Perm.EDIT_DIRECTORY))
     managed = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
     if managed:
@@ -334,11 +332,10 @@ def editable_organisations(user):
     return Organisation.objects.filter(own, is_active=True).order_by("name")
 
 
-def editable_municipalities(user):
+def editable_municipalities(access: Access):
     from strom.accounts.models import Municipality
     from strom.accounts.roles import Perm
 
-    access = get_access(user)
     # Where the person's organisations work (their own municipality, grants, national appointments).
     served = set().union(
         *(access.works_in.get(org, frozenset()) for org in access.organisations_with(Perm.EDIT_DIRECTORY))
@@ -347,12 +344,12 @@ def editable_municipalities(user):
     return Municipality.objects.filter(pk__in=ids).order_by("name")
 
 
-def coordinated_municipalities(user):
+def coordinated_municipalities(access: Access):
     """Municipalities whose directory the person manages: each has its page of organisations that
     serve it."""
     from strom.accounts.queries import municipalities_user_grants_in
 
-    return municipalities_user_grants_in(user)
+    return municipalities_user_grants_in(access)
 
 
 def municipalities_with_services():
@@ -373,13 +370,12 @@ def public_locations(service) -> list[Location]:
     return [location for location in service.locations.all() if not location.is_confidential]
 
 
-def locations_visible_to(user) -> QuerySet[Location]:
+def locations_visible_to(access: Access) -> QuerySet[Location]:
     """Locations a person may look up: every non-confidential one, and the confidential ones whose
     address they may see (the same rule as can_see_confidential, in SQL). Lists built from this still
     leave every confidential address out (listed_locations); only a detail reveals it."""
     from strom.accounts.roles import Perm
 
-    access = get_access(user)
     if not can.can_view_directory(access):
         return Location.objects.none()
     own = access.organisations_with(Perm.SEE_CONFIDENTIAL_LOCATIONS)
@@ -389,14 +385,13 @@ def locations_visible_to(user) -> QuerySet[Location]:
     ).select_related("organisation", "municipality")
 
 
-def get_location_for_user(user, location_id, *, for_write: bool = False) -> Location:
-    access = get_access(user)
-    location = locations_visible_to(user).filter(pk=location_id).first()
+def get_location_for(access: Access, location_id, *, for_write: bool = False) -> Location:
+    location = locations_visible_to(access).filter(pk=location_id).first()
     allowed = location is not None and (
         not for_write or can.can_edit_for(access, location.organisation_id, location.municipality_id)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="directory.location", object_id=location_id)
+        raise refuse(actor=access.user, object_type="directory.location", object_id=location_id)
     return location
 
 
@@ -421,13 +416,12 @@ def gap_facts(municipality) -> list:
     ]
 
 
-def gap_municipalities(user):
+def gap_municipalities(access: Access):
     """Municipalities whose gaps the person may look at: those of their organisations, or of their
     country for national coordinators."""
     from strom.accounts.models import Municipality
     from strom.accounts.roles import Perm
 
-    access = get_access(user)
     own = {seat.municipality_id for seat in access.seats} - {None}
     countries = access.countries_with(Perm.VIEW_NATIONAL_STATISTICS)
     return Municipality.objects.filter(Q(pk__in=own) | Q(country_id__in=countries)).order_by("name")

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from strom.accounts.access import get_access
 from strom.accounts.models import Municipality
 from strom.accounts.roles import Perm
 from strom.core.access import public_view, refuse
@@ -24,9 +23,9 @@ PAGE_SIZE = 25
 @rate_limited("search_user", methods=("GET",))
 def service_list(request):
     form = FilterForm(request.GET or None, municipalities=queries.municipalities_with_services())
-    services = queries.services_visible_to(request.user, form.to_filter())
+    services = queries.services_visible_to(request.access, form.to_filter())
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
-    access = get_access(request.user)
+    access = request.access
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -34,9 +33,9 @@ def service_list(request):
         "page": page,
         "rows": [(service, queries.listed_locations(service)) for service in page],
         "extra_query": query.urlencode(),
-        "can_add": queries.editable_organisations(request.user).exists(),
+        "can_add": queries.editable_organisations(request.access).exists(),
         "can_import": bool(access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)),
-        "coordinated": queries.coordinated_municipalities(request.user),
+        "coordinated": queries.coordinated_municipalities(request.access),
     }
     template = "directory/service_list.html#results" if request.htmx else "directory/service_list.html"
     return render(request, template, context)
@@ -44,8 +43,8 @@ def service_list(request):
 
 @require_http_methods(["GET"])
 def service_detail(request, service_id):
-    service = queries.get_service_for_user(request.user, service_id)  # a refusal is audited and kept
-    access = get_access(request.user)
+    service = queries.get_service_for(request.access, service_id)  # a refusal is audited and kept
+    access = request.access
     # The addresses are read, audited and rendered in one transaction: no event, no address.
     with transaction.atomic():
         locations, revealed = queries.visible_locations(access, service)
@@ -62,13 +61,13 @@ def service_detail(request, service_id):
 
 
 def _service_forms(request, service):
-    access = get_access(request.user)
+    access = request.access
     first_location = None if service._state.adding else service.locations.first()
     service_form = ServiceForm(
         request.POST or None,
         instance=service,
-        organisations=queries.editable_organisations(request.user),
-        municipalities=queries.editable_municipalities(request.user),
+        organisations=queries.editable_organisations(request.access),
+        municipalities=queries.editable_municipalities(request.access),
         access=access,
     )
     location_form = LocationForm(request.POST or None, instance=first_location, prefix="location")
@@ -78,17 +77,17 @@ def _service_forms(request, service):
 @require_http_methods(["GET", "POST"])
 def service_edit(request, service_id=None):
     if service_id is None:
-        if not queries.editable_organisations(request.user).exists():
+        if not queries.editable_organisations(request.access).exists():
             raise refuse(actor=request.user, object_type="directory.service", object_id="new")
         service = Service()
     else:
-        service = queries.get_service_for_user(request.user, service_id, for_write=True)
+        service = queries.get_service_for(request.access, service_id, for_write=True)
     service_form, location_form = _service_forms(request, service)
     # The form shows the first location's stored address: a confidential one only to those who may see
     # it, and each showing is audited like the detail page's.
     first = location_form.instance
     confidential = [first] if not first._state.adding and first.is_confidential else []
-    if confidential and not can.can_see_confidential(get_access(request.user), first):
+    if confidential and not can.can_see_confidential(request.access, first):
         raise refuse(actor=request.user, object_type="directory.service", object_id=service.pk)
     if request.method == "POST" and service_form.is_valid() and location_form.is_valid():
         saved = actions.do_save_service(
@@ -109,7 +108,7 @@ def service_edit(request, service_id=None):
 
 @require_POST
 def update_capacity(request, service_id):
-    service = queries.get_service_for_user(request.user, service_id, for_write=True)
+    service = queries.get_service_for(request.access, service_id, for_write=True)
     form = CapacityForm(request.POST, service=service)
     if form.is_valid():
         service = actions.do_update_capacity(
@@ -131,7 +130,7 @@ def update_capacity(request, service_id):
 
 @require_POST
 def confirm_listing(request, service_id):
-    service = queries.get_service_for_user(request.user, service_id, for_write=True)
+    service = queries.get_service_for(request.access, service_id, for_write=True)
     actions.do_confirm_listing(actor=request.user, service=service)
     messages.success(request, _("Thank you: the listing is confirmed as up to date."))
     return redirect("directory:service_detail", service_id=service.pk)

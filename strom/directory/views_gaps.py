@@ -24,7 +24,7 @@ FLAG_LABELS = {
 
 
 def _analysis(request):
-    municipalities = queries.gap_municipalities(request.user)
+    municipalities = queries.gap_municipalities(request.access)
     chosen = request.GET.get("municipality") or (str(municipalities[0].pk) if municipalities else "")
     municipality = next((m for m in municipalities if str(m.pk) == chosen), None)
     if municipality is None:

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from huey.contrib.djhuey import HUEY
 
-from strom.accounts.access import get_access
 from strom.accounts.models import Municipality
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
@@ -31,14 +30,14 @@ def _export_scope(request):
     municipality = Municipality.objects.filter(pk=request.GET.get("municipality") or None).first()
     if municipality is None:
         raise refuse(actor=request.user, object_type="accounts.municipality", object_id="export")
-    services = queries.active_services_for(request.user).filter(municipality=municipality).order_by("name")
-    return municipality, services, mapping.visible_with(get_access(request.user))
+    services = queries.active_services_for(request.access).filter(municipality=municipality).order_by("name")
+    return municipality, services, mapping.visible_with(request.access)
 
 
 def _record_export(request, municipality, services) -> None:
     """An authorised export reveals the confidential addresses its reader may see: one audit event
     with their count, in the transaction that reads them."""
-    revealed = queries.confidential_locations_of(get_access(request.user), services)
+    revealed = queries.confidential_locations_of(request.access, services)
     actions.record_confidential_export(actor=request.user, locations=revealed, municipality=municipality)
 
 
@@ -86,14 +85,14 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _managed_municipalities(user):
-    ids = get_access(user).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
+def _managed_municipalities(access):
+    ids = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
     return Municipality.objects.filter(pk__in=ids).order_by("name")
 
 
 @require_http_methods(["GET", "POST"])
 def import_start(request):
-    municipalities = _managed_municipalities(request.user)
+    municipalities = _managed_municipalities(request.access)
     if not municipalities.exists():
         raise refuse(actor=request.user, object_type="directory.directoryimport", object_id="new")
     form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
@@ -109,16 +108,20 @@ def import_start(request):
     return render(request, "directory/import_start.html", {"form": form})
 
 
-def _job_for_user(user, import_id) -> DirectoryImport:
-    job = DirectoryImport.objects.select_related("municipality").filter(pk=import_id, created_by=user).first()
+def _job_for(access, import_id) -> DirectoryImport:
+    job = (
+        DirectoryImport.objects.select_related("municipality")
+        .filter(pk=import_id, created_by_id=access.user_id)
+        .first()
+    )
     if job is None:
-        raise refuse(actor=user, object_type="directory.directoryimport", object_id=import_id)
+        raise refuse(actor=access.user, object_type="directory.directoryimport", object_id=import_id)
     return job
 
 
 @require_http_methods(["GET"])
 def import_detail(request, import_id):
-    job = _job_for_user(request.user, import_id)
+    job = _job_for(request.access, import_id)
     progress = HUEY.get(progress_key(job.pk), peek=True) or {"done": 0, "total": 0}
     problems = Paginator(job.problems, 100).get_page(request.GET.get("page"))
     context = {"job": job, "progress": progress, "problems": problems}
@@ -129,7 +132,7 @@ def import_detail(request, import_id):
 
 @require_POST
 def import_apply(request, import_id):
-    job = _job_for_user(request.user, import_id)
+    job = _job_for(request.access, import_id)
     if actions.do_queue_directory_import(actor=request.user, job=job):
         run_directory_import(str(job.pk))
         messages.info(request, _("The import has started. This page shows its progress."))

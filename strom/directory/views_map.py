@@ -34,7 +34,7 @@ def _mapped_services(request):
     `plotted`), and whether there were more than MAP_LIMIT. The number of queries is fixed."""
     form = FilterForm(request.GET or None, municipalities=queries.municipalities_with_services())
     services = (
-        queries.services_visible_to(request.user, form.to_filter())
+        queries.services_visible_to(request.access, form.to_filter())
         .filter(Exists(_plottable().filter(services=OuterRef("pk"))))
         .prefetch_related(None)
         .prefetch_related(

@@ -79,7 +79,7 @@ def do_create_pathway(*, actor, municipality, audience: str, source: PathwayVers
     _require(can.can_edit_pathways_of(get_access(actor), municipality.pk))
     if source is not None:
         _require(source.pathway.audience == audience)
-        queries.get_pathway_for_user(actor, source.pathway_id)  # the source must be readable too
+        queries.get_pathway_for(get_access(actor), source.pathway_id)  # the source must be readable too
     if Pathway.objects.filter(municipality=municipality, audience=audience).exists():
         raise ValidationError(_("This municipality already has a pathway for this group."))
     blueprint = BLUEPRINTS[audience]

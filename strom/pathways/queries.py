@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from strom.accounts.access import get_access
+from strom.accounts.access import Access
 from strom.accounts.models import Country, Municipality, Organisation
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
@@ -26,30 +26,28 @@ from strom.pathways.structure import PathwayData, from_draft, from_snapshot
 CHILD_ONLY_NEEDS = frozenset({"education_children", "child_protection"})
 
 
-def _visible_municipalities(user) -> Q:
-    access = get_access(user)
+def _visible_municipalities(access: Access) -> Q:
     member_of = {seat.municipality_id for seat in access.seats if seat.municipality_id}
     countries = access.countries_with(Perm.VIEW_COUNTRY_PATHWAYS)
     return Q(municipality_id__in=member_of) | Q(municipality__country_id__in=countries)
 
 
-def pathways_visible_to(user) -> QuerySet[Pathway]:
+def pathways_visible_to(access: Access) -> QuerySet[Pathway]:
     latest = PathwayVersion.objects.filter(pathway=OuterRef("pk"))
     return (
-        Pathway.objects.filter(_visible_municipalities(user))
+        Pathway.objects.filter(_visible_municipalities(access))
         .select_related("municipality", "municipality__country")
         .annotate(has_version=Exists(latest))
         .order_by("municipality__country__name", "municipality__name", "audience")
     )
 
 
-def editable_municipalities(user) -> QuerySet[Municipality]:
-    ids = get_access(user).municipalities_with(Perm.EDIT_PATHWAYS)
+def editable_municipalities(access: Access) -> QuerySet[Municipality]:
+    ids = access.municipalities_with(Perm.EDIT_PATHWAYS)
     return Municipality.objects.filter(pk__in=ids).select_related("country")
 
 
-def get_pathway_for_user(user, pathway_id, *, for_write: bool = False) -> Pathway:
-    access = get_access(user)
+def get_pathway_for(access: Access, pathway_id, *, for_write: bool = False) -> Pathway:
     pathway = (
         Pathway.objects.select_related("municipality", "municipality__country").filter(pk=pathway_id).first()
     )
@@ -59,34 +57,36 @@ def get_pathway_for_user(user, pathway_id, *, for_write: bool = False) -> Pathwa
         else can.can_view_pathways_of(access, pathway.municipality_id, pathway.municipality.country_id)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="pathways.pathway", object_id=pathway_id)
+        raise refuse(actor=access.user, object_type="pathways.pathway", object_id=pathway_id)
     return pathway
 
 
-def get_stage_for_user(user, stage_id) -> Stage:
+def get_stage_for(access: Access, stage_id) -> Stage:
     stage = Stage.objects.select_related("pathway", "pathway__municipality").filter(pk=stage_id).first()
-    if stage is None or not can.can_edit_pathways_of(get_access(user), stage.pathway.municipality_id):
-        raise refuse(actor=user, object_type="pathways.stage", object_id=stage_id)
+    if stage is None or not can.can_edit_pathways_of(access, stage.pathway.municipality_id):
+        raise refuse(actor=access.user, object_type="pathways.stage", object_id=stage_id)
     return stage
 
 
-def get_step_for_user(user, step_id) -> Step:
+def get_step_for(access: Access, step_id) -> Step:
     """Steps are only ever opened to be changed: reading goes through the pathway."""
     step = (
         Step.objects.select_related("stage", "stage__pathway", "stage__pathway__municipality")
         .filter(pk=step_id)
         .first()
     )
-    if step is None or not can.can_edit_pathways_of(get_access(user), step.stage.pathway.municipality_id):
-        raise refuse(actor=user, object_type="pathways.step", object_id=step_id)
+    if step is None or not can.can_edit_pathways_of(access, step.stage.pathway.municipality_id):
+        raise refuse(actor=access.user, object_type="pathways.step", object_id=step_id)
     return step
 
 
-def get_version_for_user(user, pathway_id, number: int) -> PathwayVersion:
-    pathway = get_pathway_for_user(user, pathway_id)
+def get_version_for(access: Access, pathway_id, number: int) -> PathwayVersion:
+    pathway = get_pathway_for(access, pathway_id)
     version = pathway.versions.select_related("published_by").filter(number=number).first()
     if version is None:
-        raise refuse(actor=user, object_type="pathways.pathwayversion", object_id=f"{pathway_id}/{number}")
+        raise refuse(
+            actor=access.user, object_type="pathways.pathwayversion", object_id=f"{pathway_id}/{number}"
+        )
     version.pathway = pathway
     return version
 
@@ -119,13 +119,13 @@ def version_data(version: PathwayVersion) -> PathwayData:
     return from_snapshot(version.snapshot)
 
 
-def templates_and_sources(user) -> QuerySet[PathwayVersion]:
+def templates_and_sources(access: Access) -> QuerySet[PathwayVersion]:
     """Published pathways a coordinator may copy: the latest version of every pathway they can read."""
     newest = (
         PathwayVersion.objects.filter(pathway=OuterRef("pathway")).order_by("-number").values("number")[:1]
     )
     return (
-        PathwayVersion.objects.filter(pathway__in=pathways_visible_to(user).values("pk"))
+        PathwayVersion.objects.filter(pathway__in=pathways_visible_to(access).values("pk"))
         .filter(number=newest)
         .select_related("pathway", "pathway__municipality")
         .order_by("pathway__municipality__name", "pathway__audience")
@@ -188,17 +188,16 @@ def health_of(pathway: Pathway, data: PathwayData | None = None) -> list[health.
 # --- Agreements ---------------------------------------------------------------------------------
 
 
-def agreements_visible_to(user) -> QuerySet[Agreement]:
+def agreements_visible_to(access: Access) -> QuerySet[Agreement]:
     return (
-        Agreement.objects.filter(_visible_municipalities(user))
+        Agreement.objects.filter(_visible_municipalities(access))
         .select_related("municipality")
         .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("name")))
         .order_by("municipality__name", "title")
     )
 
 
-def get_agreement_for_user(user, agreement_id, *, for_write: bool = False) -> Agreement:
-    access = get_access(user)
+def get_agreement_for(access: Access, agreement_id, *, for_write: bool = False) -> Agreement:
     agreement = (
         Agreement.objects.select_related("municipality")
         .prefetch_related("parties", "steps", "steps__stage", "needs")
@@ -211,19 +210,19 @@ def get_agreement_for_user(user, agreement_id, *, for_write: bool = False) -> Ag
         else can.can_view_pathways_of(access, agreement.municipality_id, agreement.municipality.country_id)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="pathways.agreement", object_id=agreement_id)
+        raise refuse(actor=access.user, object_type="pathways.agreement", object_id=agreement_id)
     return agreement
 
 
-def may_read_document(user, agreement: Agreement) -> bool:
+def may_read_document(access: Access, agreement: Agreement) -> bool:
     party_ids = [party.pk for party in agreement.parties.all()]
-    return can.can_read_agreement_document(get_access(user), agreement.municipality_id, party_ids)
+    return can.can_read_agreement_document(access, agreement.municipality_id, party_ids)
 
 
-def get_agreement_document_for_user(user, agreement_id) -> Agreement:
-    agreement = get_agreement_for_user(user, agreement_id)
-    if not agreement.document or not may_read_document(user, agreement):
-        raise refuse(actor=user, object_type="pathways.agreement.document", object_id=agreement_id)
+def get_agreement_document_for(access: Access, agreement_id) -> Agreement:
+    agreement = get_agreement_for(access, agreement_id)
+    if not agreement.document or not may_read_document(access, agreement):
+        raise refuse(actor=access.user, object_type="pathways.agreement.document", object_id=agreement_id)
     return agreement
 
 
@@ -246,8 +245,7 @@ def steps_of_municipality(municipality_id) -> QuerySet[Step]:
 # --- National referral mechanism ----------------------------------------------------------------
 
 
-def get_country_for_user(user, country_code: str, *, for_write: bool = False) -> Country:
-    access = get_access(user)
+def get_country_for(access: Access, country_code: str, *, for_write: bool = False) -> Country:
     country = Country.objects.filter(pk=country_code.upper()).first()
     allowed = country is not None and (
         can.can_edit_national_mechanism(access, country.pk)
@@ -255,12 +253,12 @@ def get_country_for_user(user, country_code: str, *, for_write: bool = False) ->
         else can.can_view_national_mechanism(access, country.pk)
     )
     if not allowed:
-        raise refuse(actor=user, object_type="accounts.country", object_id=country_code)
+        raise refuse(actor=access.user, object_type="accounts.country", object_id=country_code)
     return country
 
 
-def countries_of(user) -> list[Country]:
-    codes = {seat.country_code for seat in get_access(user).seats}
+def countries_of(access: Access) -> list[Country]:
+    codes = {seat.country_code for seat in access.seats}
     return list(Country.objects.filter(pk__in=codes))
 
 

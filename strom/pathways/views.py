@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from strom.accounts.access import get_access
 from strom.core.access import refuse
 from strom.pathways import actions, diagram, health, queries
 from strom.pathways import permissions as can
@@ -17,25 +16,25 @@ from strom.pathways.structure import compare
 
 @require_http_methods(["GET"])
 def pathway_list(request):
-    pathways = list(queries.pathways_visible_to(request.user))
-    can_create = queries.editable_municipalities(request.user).exists()
+    pathways = list(queries.pathways_visible_to(request.access))
+    can_create = queries.editable_municipalities(request.access).exists()
     context = {
         "pathways": pathways,
         "can_create": can_create,
-        "countries": queries.countries_of(request.user),
+        "countries": queries.countries_of(request.access),
     }
     return render(request, "pathways/pathway_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def pathway_new(request):
-    municipalities = queries.editable_municipalities(request.user)
+    municipalities = queries.editable_municipalities(request.access)
     if not municipalities.exists():
         raise refuse(actor=request.user, object_type="pathways.pathway", object_id="new")
     form = CreatePathwayForm(
         request.POST or None,
         municipalities=municipalities,
-        sources=queries.templates_and_sources(request.user),
+        sources=queries.templates_and_sources(request.access),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -82,8 +81,8 @@ def _fix_link(problem: health.Problem, pathway, stages: dict[str, Stage]) -> tup
 
 @require_http_methods(["GET"])
 def pathway_detail(request, pathway_id):
-    pathway = queries.get_pathway_for_user(request.user, pathway_id)
-    editable = can.can_edit_pathways_of(get_access(request.user), pathway.municipality_id)
+    pathway = queries.get_pathway_for(request.access, pathway_id)
+    editable = can.can_edit_pathways_of(request.access, pathway.municipality_id)
     data = queries.draft_of(pathway)
     problems = queries.health_of(pathway, data)
     stages = {stage.phase: stage for stage in pathway.stages.all()}
@@ -128,7 +127,7 @@ def _save_step(request, step: Step, initial=None):
 
 @require_http_methods(["GET", "POST"])
 def step_new(request, stage_id):
-    stage = queries.get_stage_for_user(request.user, stage_id)
+    stage = queries.get_stage_for(request.access, stage_id)
     step = Step(stage=stage, position=stage.steps.count(), for_children=stage.pathway.audience == "children")
     step.for_adults = stage.pathway.audience == "adults"
     need = request.GET.get("need", "")
@@ -137,12 +136,12 @@ def step_new(request, stage_id):
 
 @require_http_methods(["GET", "POST"])
 def step_edit(request, step_id):
-    return _save_step(request, queries.get_step_for_user(request.user, step_id))
+    return _save_step(request, queries.get_step_for(request.access, step_id))
 
 
 @require_POST
 def step_delete(request, step_id):
-    step = queries.get_step_for_user(request.user, step_id)
+    step = queries.get_step_for(request.access, step_id)
     pathway_id = step.stage.pathway_id
     actions.do_delete_step(actor=request.user, step=step)
     messages.success(request, _("The step has been removed from the draft."))
@@ -151,7 +150,7 @@ def step_delete(request, step_id):
 
 @require_POST
 def stage_note(request, stage_id):
-    stage = queries.get_stage_for_user(request.user, stage_id)
+    stage = queries.get_stage_for(request.access, stage_id)
     form = StageNoteForm(request.POST)
     if form.is_valid():
         actions.do_save_stage_note(actor=request.user, stage=stage, note=form.cleaned_data["note"])
@@ -161,7 +160,7 @@ def stage_note(request, stage_id):
 
 @require_POST
 def pathway_publish(request, pathway_id):
-    pathway = queries.get_pathway_for_user(request.user, pathway_id, for_write=True)
+    pathway = queries.get_pathway_for(request.access, pathway_id, for_write=True)
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("note", [])))
@@ -179,7 +178,7 @@ def pathway_publish(request, pathway_id):
 
 @require_http_methods(["GET"])
 def version_list(request, pathway_id):
-    pathway = queries.get_pathway_for_user(request.user, pathway_id)
+    pathway = queries.get_pathway_for(request.access, pathway_id)
     return render(
         request, "pathways/version_list.html", {"pathway": pathway, "versions": queries.versions_of(pathway)}
     )
@@ -187,7 +186,7 @@ def version_list(request, pathway_id):
 
 @require_http_methods(["GET"])
 def version_detail(request, pathway_id, number):
-    version = queries.get_version_for_user(request.user, pathway_id, number)
+    version = queries.get_version_for(request.access, pathway_id, number)
     data = queries.version_data(version)
     context = {
         "pathway": version.pathway,
@@ -201,7 +200,7 @@ def version_detail(request, pathway_id, number):
 
 @require_http_methods(["GET"])
 def version_compare(request, pathway_id):
-    pathway = queries.get_pathway_for_user(request.user, pathway_id)
+    pathway = queries.get_pathway_for(request.access, pathway_id)
     versions = list(queries.versions_of(pathway))
     numbers = [v.number for v in versions]
     try:
@@ -222,7 +221,7 @@ def version_compare(request, pathway_id):
 def pathway_card(request, pathway_id):
     from strom.pathways.card import card_response
 
-    pathway = queries.get_pathway_for_user(request.user, pathway_id)
+    pathway = queries.get_pathway_for(request.access, pathway_id)
     latest = queries.latest_version(pathway)
     if latest is None:
         raise Http404  # readable, but nothing is published yet: not a refusal to audit

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from strom.accounts.access import get_access
 from strom.core.access import refuse
 from strom.pathways import actions, queries
 from strom.pathways import permissions as can
@@ -19,23 +18,24 @@ from strom.pathways.models import Agreement
 
 @require_http_methods(["GET"])
 def agreement_list(request):
-    agreements = list(queries.agreements_visible_to(request.user))
-    can_create = queries.editable_municipalities(request.user).exists()
+    agreements = list(queries.agreements_visible_to(request.access))
+    can_create = queries.editable_municipalities(request.access).exists()
     context = {
         "agreements": agreements,
         "can_create": can_create,
-        "countries": queries.countries_of(request.user),
+        "countries": queries.countries_of(request.access),
     }
     return render(request, "pathways/agreement_list.html", context)
 
 
 @require_http_methods(["GET"])
 def agreement_detail(request, agreement_id):
-    agreement = queries.get_agreement_for_user(request.user, agreement_id)
+    agreement = queries.get_agreement_for(request.access, agreement_id)
     context = {
         "agreement": agreement,
-        "can_edit": can.can_edit_pathways_of(get_access(request.user), agreement.municipality_id),
-        "can_read_document": bool(agreement.document) and queries.may_read_document(request.user, agreement),
+        "can_edit": can.can_edit_pathways_of(request.access, agreement.municipality_id),
+        "can_read_document": bool(agreement.document)
+        and queries.may_read_document(request.access, agreement),
     }
     return render(request, "pathways/agreement_detail.html", context)
 
@@ -70,7 +70,7 @@ def _edit(request, agreement: Agreement, initial=None):
 
 @require_http_methods(["GET", "POST"])
 def agreement_new(request):
-    municipalities = list(queries.editable_municipalities(request.user))
+    municipalities = list(queries.editable_municipalities(request.access))
     chosen = request.GET.get("municipality", "")
     municipality = next(
         (m for m in municipalities if str(m.pk) == chosen), municipalities[0] if municipalities else None
@@ -98,12 +98,12 @@ def _uuid_or_none(value):
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request, agreement_id):
-    return _edit(request, queries.get_agreement_for_user(request.user, agreement_id, for_write=True))
+    return _edit(request, queries.get_agreement_for(request.access, agreement_id, for_write=True))
 
 
 @require_http_methods(["GET"])
 def agreement_document(request, agreement_id):
-    agreement = queries.get_agreement_document_for_user(request.user, agreement_id)
+    agreement = queries.get_agreement_document_for(request.access, agreement_id)
     actions.record_document_read(actor=request.user, agreement=agreement)
     response = FileResponse(
         agreement.document.open("rb"),

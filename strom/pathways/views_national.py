@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from strom.accounts.access import get_access
 from strom.pathways import actions, queries
 from strom.pathways import permissions as can
 from strom.pathways.forms import NationalMechanismForm
@@ -14,19 +13,19 @@ from strom.pathways.models import NationalMechanism
 
 @require_http_methods(["GET"])
 def national_mechanism(request, country_code):
-    country = queries.get_country_for_user(request.user, country_code)
+    country = queries.get_country_for(request.access, country_code)
     context = {
         "country": country,
         "mechanism": queries.national_mechanism(country),
-        "can_edit": can.can_edit_national_mechanism(get_access(request.user), country.pk),
-        "countries": queries.countries_of(request.user),
+        "can_edit": can.can_edit_national_mechanism(request.access, country.pk),
+        "countries": queries.countries_of(request.access),
     }
     return render(request, "pathways/national_mechanism.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 def national_mechanism_edit(request, country_code):
-    country = queries.get_country_for_user(request.user, country_code, for_write=True)
+    country = queries.get_country_for(request.access, country_code, for_write=True)
     mechanism = queries.national_mechanism(country) or NationalMechanism(country=country)
     form = NationalMechanismForm(request.POST or None, instance=mechanism)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from strom.accounts import permissions as can
-from strom.accounts.access import get_access
+from strom.accounts.access import Access
 from strom.accounts.models import Membership, Organisation
 from strom.core.access import refuse
 from strom.core.models import AuditEvent
@@ -33,8 +33,7 @@ class AuditScope:
     choices: tuple[Organisation, ...]
 
 
-def audit_scope_for(user, organisation_id: str | None) -> AuditScope:
-    access = get_access(user)
+def audit_scope_for(access: Access, organisation_id: str | None) -> AuditScope:
     organisations = tuple(
         organisation
         for organisation in Organisation.objects.filter(pk__in=[s.organisation_id for s in access.seats])
@@ -43,13 +42,13 @@ def audit_scope_for(user, organisation_id: str | None) -> AuditScope:
     if organisation_id:
         chosen = next((o for o in organisations if str(o.pk) == organisation_id), None)
         if chosen is None:
-            raise refuse(actor=user, object_type="core.auditevent", object_id=organisation_id)
+            raise refuse(actor=access.user, object_type="core.auditevent", object_id=organisation_id)
         return AuditScope(chosen, organisations)
     if can.can_view_platform_audit(access):
         return AuditScope(None, organisations)
     if organisations:
         return AuditScope(organisations[0], organisations)
-    raise refuse(actor=user, object_type="core.auditevent", object_id="list")
+    raise refuse(actor=access.user, object_type="core.auditevent", object_id="list")
 
 
 def _organisation_events(organisation) -> Q:

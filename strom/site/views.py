@@ -6,16 +6,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from strom.accounts import otp
-from strom.accounts.access import get_access
 from strom.site import queries
 from strom.site.home import tasks_for
 
 
 @require_http_methods(["GET"])
 def home(request):
-    access = get_access(request.user)
     context = {
-        "sections": tasks_for(access),
+        "sections": tasks_for(request.access),
         "backup_codes_left": otp.remaining_backup_codes(request.user),
     }
     return render(request, "site/home.html", context)
@@ -23,7 +21,7 @@ def home(request):
 
 @require_http_methods(["GET"])
 def audit_log(request):
-    scope = queries.audit_scope_for(request.user, request.GET.get("organisation"))
+    scope = queries.audit_scope_for(request.access, request.GET.get("organisation"))
     page = Paginator(queries.audit_events_in(scope), settings.STROM_AUDIT_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -4,8 +4,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 
-from strom.accounts.access import get_access
-from strom.accounts.queries import get_organisation_for_user, organisations_visible_to
+from strom.accounts.queries import get_organisation_for, organisations_visible_to
 from strom.accounts.roles import permissions_for
 from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import ErrorOut, MembershipOut, MeOut, OrganisationOut
@@ -40,7 +39,7 @@ def me(request: HttpRequest):
                 role=seat.role,
                 permissions=sorted(permissions_for(seat.role)),
             )
-            for seat in get_access(user).seats
+            for seat in request.access.seats
         ],
     )
 
@@ -48,7 +47,7 @@ def me(request: HttpRequest):
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations visible to the user")
 @paginate(LimitOffset)
 def organisation_list(request: HttpRequest):
-    return Paged(organisations_visible_to(request.auth).order_by("name", "pk"), _organisation_out)
+    return Paged(organisations_visible_to(request.access).order_by("name", "pk"), _organisation_out)
 
 
 @router.get(
@@ -57,4 +56,4 @@ def organisation_list(request: HttpRequest):
     summary="One organisation, if the user may see it",
 )
 def organisation_detail(request: HttpRequest, organisation_id: UUID):
-    return _organisation_out(get_organisation_for_user(request.auth, organisation_id))
+    return _organisation_out(get_organisation_for(request.access, organisation_id))

@@ -12,7 +12,6 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import Field
 
-from strom.accounts.access import get_access
 from strom.accounts.models import Municipality, Organisation
 from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import Code
@@ -203,7 +202,7 @@ def match(request: HttpRequest, query: Query[MatchQuery]):
         raise HttpError(400, f"Unknown need codes: {', '.join(sorted(unknown))}.")
     if (query.lat is None) != (query.lon is None):
         raise HttpError(400, "Give both lat and lon, or neither.")
-    access = get_access(request.auth)
+    access = request.access
     if not can.can_view_directory(access):
         return []
     matches = queries.match_services(
@@ -218,7 +217,7 @@ def match(request: HttpRequest, query: Query[MatchQuery]):
     )
     services = {
         s.pk: s
-        for s in queries.services_visible_to(request.auth).filter(pk__in=[m.service.pk for m in matches])
+        for s in queries.services_visible_to(request.access).filter(pk__in=[m.service.pk for m in matches])
     }
     return [
         MatchOut(
@@ -242,20 +241,20 @@ def service_list(request: HttpRequest, need: str = "", language: str = "", munic
     directory_filter = queries.DirectoryFilter(
         need=need, language=language, municipality=str(municipality) if municipality else ""
     )
-    services = queries.services_visible_to(request.auth, directory_filter).order_by("name", "pk")
+    services = queries.services_visible_to(request.access, directory_filter).order_by("name", "pk")
     return Paged(services, lambda s: _service_out(s, queries.listed_locations(s)))
 
 
 @router.get("/services/{uuid:service_id}", response={200: ServiceOut, 404: ErrorOut}, summary="One service")
 def service_detail(request: HttpRequest, service_id: UUID):
-    service = queries.get_service_for_user(request.auth, service_id)  # a refusal is audited and kept
+    service = queries.get_service_for(request.access, service_id)  # a refusal is audited and kept
     with transaction.atomic():
-        locations, revealed = queries.visible_locations(get_access(request.auth), service)
+        locations, revealed = queries.visible_locations(request.access, service)
         actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
         return _service_out(service, locations)
 
 
-def _apply(service: Service, payload: ServiceIn, user) -> Service:
+def _apply(service: Service, payload: ServiceIn, request: HttpRequest) -> Service:
     data = payload.dict()
     needs = list(NeedTerm.objects.filter(code__in=data.pop("needs")))
     if len(needs) != len(set(payload.needs)):
@@ -267,24 +266,24 @@ def _apply(service: Service, payload: ServiceIn, user) -> Service:
     municipality = Municipality.objects.filter(pk=data.pop("municipality")).first()
     if organisation is None or municipality is None:
         raise HttpError(400, "Unknown organisation or municipality.")
-    if not can.can_edit_for(get_access(user), organisation.pk, municipality.pk):
-        raise refuse(actor=user, object_type="directory.service", object_id="new")
+    if not can.can_edit_for(request.access, organisation.pk, municipality.pk):
+        raise refuse(actor=request.auth, object_type="directory.service", object_id="new")
     for name, value in data.items():
         setattr(service, name, value)
     service.organisation, service.municipality = organisation, municipality
     try:
         return actions.do_save_service(
-            actor=user, service=service, needs=needs, languages=languages, location=None
+            actor=request.auth, service=service, needs=needs, languages=languages, location=None
         )
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from error
     except PermissionDenied as error:
-        raise refuse(actor=user, object_type="directory.service", object_id=service.pk) from error
+        raise refuse(actor=request.auth, object_type="directory.service", object_id=service.pk) from error
 
 
 @router.post("/services", response={201: ServiceOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a service")
 def service_create(request: HttpRequest, payload: ServiceIn):
-    service = queries.get_service_for_user(request.auth, _apply(Service(), payload, request.auth).pk)
+    service = queries.get_service_for(request.access, _apply(Service(), payload, request).pk)
     return 201, _service_out(service, queries.listed_locations(service))
 
 
@@ -294,16 +293,16 @@ def service_create(request: HttpRequest, payload: ServiceIn):
     summary="Change a service",
 )
 def service_update(request: HttpRequest, service_id: UUID, payload: ServiceIn):
-    service = queries.get_service_for_user(request.auth, service_id, for_write=True)
-    _apply(service, payload, request.auth)
-    service = queries.get_service_for_user(request.auth, service_id)
+    service = queries.get_service_for(request.access, service_id, for_write=True)
+    _apply(service, payload, request)
+    service = queries.get_service_for(request.access, service_id)
     return _service_out(service, queries.listed_locations(service))
 
 
 @router.get("/locations", response=list[LocationOut], summary="Locations visible to the user")
 @paginate(LimitOffset)
 def location_list(request: HttpRequest):
-    locations = queries.locations_visible_to(request.auth).order_by("name", "pk")
+    locations = queries.locations_visible_to(request.access).order_by("name", "pk")
     return Paged(locations, lambda loc: _location_out(queries.shown_location(loc)))
 
 
@@ -311,7 +310,7 @@ def location_list(request: HttpRequest):
     "/locations/{uuid:location_id}", response={200: LocationOut, 404: ErrorOut}, summary="One location"
 )
 def location_detail(request: HttpRequest, location_id: UUID):
-    location = queries.get_location_for_user(request.auth, location_id)  # only if its address may be seen
+    location = queries.get_location_for(request.access, location_id)  # only if its address may be seen
     with transaction.atomic():
         revealed = [location] if location.is_confidential else []
         actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
@@ -325,7 +324,7 @@ def _save_location(request, location: Location, payload: LocationIn):
     municipality = Municipality.objects.filter(pk=data.pop("municipality")).first()
     if organisation is None or municipality is None:
         raise HttpError(400, "Unknown organisation or municipality.")
-    service = queries.get_service_for_user(request.auth, service_id, for_write=True) if service_id else None
+    service = queries.get_service_for(request.access, service_id, for_write=True) if service_id else None
     for name, value in data.items():
         setattr(location, name, value)
     location.organisation, location.municipality = organisation, municipality
@@ -352,5 +351,5 @@ def location_create(request: HttpRequest, payload: LocationIn):
     summary="Change a location",
 )
 def location_update(request: HttpRequest, location_id: UUID, payload: LocationIn):
-    location = queries.get_location_for_user(request.auth, location_id, for_write=True)
+    location = queries.get_location_for(request.access, location_id, for_write=True)
     return _location_out(queries.shown_location(_save_location(request, location, payload), reveal=True))

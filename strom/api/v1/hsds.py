@@ -10,8 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router
 
-from strom.accounts.access import get_access
-from strom.accounts.queries import get_organisation_for_user
+from strom.accounts.queries import get_organisation_for
 from strom.directory import actions, queries
 from strom.directory.hsds import mapping, pages
 
@@ -21,7 +20,7 @@ router = Router(tags=["hsds"])
 @router.get("/services", response=dict, summary="HSDS services, paginated")
 def services(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_PER_PAGE):
     return pages.hsds_page(
-        pages.services_listed_for(request.auth),
+        pages.services_listed_for(request.access),
         page=page,
         per_page=per_page,
         to_hsds=lambda service: mapping.service_to_hsds(
@@ -32,10 +31,10 @@ def services(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_
 
 @router.get("/services/{uuid:service_id}", response={200: dict, 404: dict}, summary="One HSDS service")
 def service(request: HttpRequest, service_id: UUID):
-    found = queries.get_service_for_user(request.auth, service_id)  # a refusal is audited and kept
-    reveal = mapping.visible_with(get_access(request.auth))
+    found = queries.get_service_for(request.access, service_id)  # a refusal is audited and kept
+    reveal = mapping.visible_with(request.access)
     with transaction.atomic():
-        found = pages.services_listed_for(request.auth).get(pk=found.pk)
+        found = pages.services_listed_for(request.access).get(pk=found.pk)
         revealed = [loc for loc in found.locations.all() if loc.is_confidential and reveal(loc)]
         actions.record_confidential_reads(actor=request.auth, locations=revealed, channel="api")
         return mapping.service_to_hsds(found, location_filter=mapping.every_location, reveal=reveal)
@@ -44,7 +43,7 @@ def service(request: HttpRequest, service_id: UUID):
 @router.get("/organizations", response=dict, summary="HSDS organizations, paginated")
 def organizations(request: HttpRequest, page: int = 1, per_page: int = pages.DEFAULT_PER_PAGE):
     return pages.hsds_page(
-        pages.organisations_listed_for(request.auth),
+        pages.organisations_listed_for(request.access),
         page=page,
         per_page=per_page,
         to_hsds=mapping.organization_to_hsds,
@@ -55,7 +54,7 @@ def organizations(request: HttpRequest, page: int = 1, per_page: int = pages.DEF
     "/organizations/{uuid:organization_id}", response={200: dict, 404: dict}, summary="One HSDS organization"
 )
 def organization(request: HttpRequest, organization_id: UUID):
-    return mapping.organization_to_hsds(get_organisation_for_user(request.auth, organization_id))
+    return mapping.organization_to_hsds(get_organisation_for(request.access, organization_id))
 
 
 @router.get("/taxonomies", response=dict, summary="HSDS taxonomies")

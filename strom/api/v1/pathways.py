@@ -121,7 +121,7 @@ def _summary(pathway: Pathway, number: int | None) -> dict:
 )
 @paginate(LimitOffset)
 def pathway_list(request: HttpRequest):
-    pathways = queries.pathways_visible_to(request.auth).order_by(
+    pathways = queries.pathways_visible_to(request.access).order_by(
         "municipality__country__name", "municipality__name", "audience", "pk"
     )
     return Paged(pathways, build_page=_summaries)
@@ -138,7 +138,7 @@ def _summaries(pathways: list[Pathway]) -> list[dict]:
     summary="A pathway's draft and health",
 )
 def pathway_detail(request: HttpRequest, pathway_id: UUID):
-    pathway = queries.get_pathway_for_user(request.auth, pathway_id)
+    pathway = queries.get_pathway_for(request.access, pathway_id)
     data = queries.draft_of(pathway)
     latest = queries.latest_version(pathway)
     problems = [
@@ -165,7 +165,7 @@ def pathway_detail(request: HttpRequest, pathway_id: UUID):
     summary="A published version",
 )
 def version_detail(request: HttpRequest, pathway_id: UUID, number: int):
-    version = queries.get_version_for_user(request.auth, pathway_id, number)
+    version = queries.get_version_for(request.access, pathway_id, number)
     return {
         "pathway": version.pathway_id,
         "number": version.number,
@@ -182,7 +182,7 @@ def version_detail(request: HttpRequest, pathway_id: UUID, number: int):
 )
 def pathway_publish(request: HttpRequest, pathway_id: UUID, note: str = Query("", max_length=300)):
     """Publish the draft as the next version; `note` says what changed (at most 300 characters)."""
-    pathway = queries.get_pathway_for_user(request.auth, pathway_id, for_write=True)
+    pathway = queries.get_pathway_for(request.access, pathway_id, for_write=True)
     try:
         version = actions.do_publish_pathway(actor=request.auth, pathway=pathway, note=note)
     except ValidationError as error:
@@ -217,7 +217,7 @@ def _agreement_out(agreement: Agreement) -> dict:
 )
 @paginate(LimitOffset)
 def agreement_list(request: HttpRequest):
-    agreements = queries.agreements_visible_to(request.auth).prefetch_related("steps", "needs")
+    agreements = queries.agreements_visible_to(request.access).prefetch_related("steps", "needs")
     return Paged(agreements.order_by("municipality__name", "title", "pk"), _agreement_out)
 
 
@@ -225,7 +225,7 @@ def agreement_list(request: HttpRequest):
     "/agreements/{agreement_id}", response={200: AgreementOut, 404: ErrorOut}, summary="One agreement"
 )
 def agreement_detail(request: HttpRequest, agreement_id: UUID):
-    return _agreement_out(queries.get_agreement_for_user(request.auth, agreement_id))
+    return _agreement_out(queries.get_agreement_for(request.access, agreement_id))
 
 
 # --- Editing the draft and the agreements: validated by the pages' own forms --------------------
@@ -301,7 +301,7 @@ def _save_step(request, step: Step, payload: StepIn) -> Step:
     "/steps", response={201: StepSavedOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a step to a draft"
 )
 def step_create(request: HttpRequest, payload: StepIn):
-    pathway = queries.get_pathway_for_user(request.auth, payload.pathway, for_write=True)
+    pathway = queries.get_pathway_for(request.access, payload.pathway, for_write=True)
     stage = pathway.stages.filter(phase=payload.phase).first()
     if stage is None:
         raise HttpError(400, "The pathway has no such stage.")
@@ -316,7 +316,7 @@ def step_create(request: HttpRequest, payload: StepIn):
     summary="Change a step",
 )
 def step_update(request: HttpRequest, step_id: UUID, payload: StepIn):
-    step = queries.get_step_for_user(request.auth, step_id)
+    step = queries.get_step_for(request.access, step_id)
     if payload.pathway != step.stage.pathway_id or payload.phase != step.stage.phase:
         raise HttpError(400, "A step stays in its pathway and stage; add a new one elsewhere instead.")
     return _step_out(_save_step(request, step, payload))
@@ -326,7 +326,7 @@ def step_update(request: HttpRequest, step_id: UUID, payload: StepIn):
     "/steps/{uuid:step_id}", response={204: None, 404: ErrorOut}, summary="Remove a step from a draft"
 )
 def step_delete(request: HttpRequest, step_id: UUID):
-    actions.do_delete_step(actor=request.auth, step=queries.get_step_for_user(request.auth, step_id))
+    actions.do_delete_step(actor=request.auth, step=queries.get_step_for(request.access, step_id))
     return 204, None
 
 
@@ -373,11 +373,11 @@ def _save_agreement(request, agreement: Agreement, payload: AgreementIn) -> Agre
     "/agreements", response={201: AgreementOut, 400: ErrorOut, 404: ErrorOut}, summary="Record an agreement"
 )
 def agreement_create(request: HttpRequest, payload: AgreementIn):
-    municipality = queries.editable_municipalities(request.auth).filter(pk=payload.municipality).first()
+    municipality = queries.editable_municipalities(request.access).filter(pk=payload.municipality).first()
     if municipality is None:
         raise refuse(actor=request.auth, object_type="pathways.agreement", object_id="new")
     agreement = _save_agreement(request, Agreement(municipality=municipality), payload)
-    return 201, _agreement_out(queries.get_agreement_for_user(request.auth, agreement.pk))
+    return 201, _agreement_out(queries.get_agreement_for(request.access, agreement.pk))
 
 
 @router.put(
@@ -386,8 +386,8 @@ def agreement_create(request: HttpRequest, payload: AgreementIn):
     summary="Change an agreement",
 )
 def agreement_update(request: HttpRequest, agreement_id: UUID, payload: AgreementIn):
-    agreement = queries.get_agreement_for_user(request.auth, agreement_id, for_write=True)
+    agreement = queries.get_agreement_for(request.access, agreement_id, for_write=True)
     if payload.municipality != agreement.municipality_id:
         raise HttpError(400, "An agreement stays in its municipality.")
     _save_agreement(request, agreement, payload)
-    return _agreement_out(queries.get_agreement_for_user(request.auth, agreement_id))
+    return _agreement_out(queries.get_agreement_for(request.access, agreement_id))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 
+from strom.accounts.access import Access
 from strom.accounts.models import Organisation
 from strom.accounts.queries import organisations_visible_to
 from strom.directory import queries
@@ -46,11 +47,11 @@ def hsds_page(items, *, page=1, per_page=DEFAULT_PER_PAGE, to_hsds: Callable = l
     }
 
 
-def services_listed_for(user) -> QuerySet[Service]:
+def services_listed_for(access: Access) -> QuerySet[Service]:
     """The services the API lists for a user, in its order, with everything service_to_hsds reads."""
-    return with_hsds_details(queries.active_services_for(user).order_by("name", "pk"))
+    return with_hsds_details(queries.active_services_for(access).order_by("name", "pk"))
 
 
-def organisations_listed_for(user) -> QuerySet[Organisation]:
+def organisations_listed_for(access: Access) -> QuerySet[Organisation]:
     """The organisations the API lists for a user, in its order."""
-    return organisations_visible_to(user).order_by("name", "pk")
+    return organisations_visible_to(access).order_by("name", "pk")
