@@ -33,13 +33,12 @@ def _functions(source: str):
 def reads_taking_the_user(source: str) -> list[str]:
     """Query functions that take a user (rather than the Access snapshot), or that look up or list
     something for someone without taking the snapshot first."""
-    wrong = []
-    for name, params in _functions(source):
-        if "user" in params:
-            wrong.append(name)
-        elif (name.startswith("get_") or name.endswith("_visible_to")) and params[:1] != ["access"]:
-            wrong.append(name)
-    return wrong
+    return [
+        name
+        for name, params in _functions(source)
+        if "user" in params
+        or ((name.startswith("get_") or name.endswith("_visible_to")) and params[:1] != ["access"])
+    ]
 
 
 @pytest.mark.parametrize("path", QUERY_MODULES)
@@ -77,4 +76,3 @@ def test_it_lets_a_token_act_with_its_owners_snapshot_even_beside_a_signed_in_se
     assert response.status_code == 404
     assert response.wsgi_request.access.user_id == str(world["outsider"].pk)
     assert AuditEvent.objects.filter(action="access.refused").latest("seq").actor_id == world["outsider"].pk
-
