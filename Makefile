@@ -59,10 +59,11 @@ openapi-check: setup
 	DJANGO_SETTINGS_MODULE=strom.settings.test $(PY) manage.py export_openapi --check
 
 # In parallel, one worker per core (PYTEST_WORKERS=0: one process), each with its own test database,
-# live-server port and scratch folders; the browser tests share the pool. The slowest tests last.
+# live-server port and scratch folders. The browser tests share the pool (faster than a serial pass of
+# their own), and an idle worker takes tests from a busy one. The slowest tests last.
 PYTEST_WORKERS ?= auto
 pytest: setup-dev
-	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) --durations=15
+	$(VENV)/bin/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal --durations=15
 
 screenshots: setup-dev
 	STROM_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser
