@@ -1,6 +1,8 @@
 """Tests: the same stack as production (real database, real Argon2), tuned for speed only where the
 behaviour under test does not change."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -34,3 +36,6 @@ WHITENOISE_AUTOREFRESH = True
 # Uploads of a test run go to a scratch folder, never into var/ beside a developer's own demo files.
 STROM_PRIVATE_FILES_DIR = Path(tempfile.mkdtemp(prefix="strom-test-private-"))
 STROM_OUTBOX_DIR = Path(tempfile.mkdtemp(prefix="strom-test-outbox-"))
+# Each process makes its own scratch folders and removes them when it ends, so runs leave nothing behind.
+for _scratch in (STROM_PRIVATE_FILES_DIR, STROM_OUTBOX_DIR):
+    atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
