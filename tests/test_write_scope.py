@@ -324,3 +324,22 @@ def test_it_places_every_demo_service_where_its_organisation_works(db):
     assert services.exists()
     assert all(organisation_works_in(s.organisation, s.municipality) for s in services)
     assert OrganisationArea.objects.filter(country_id="LV", revoked_at=None).exists()
+
+
+def test_it_lists_each_grant_with_its_own_revoke_button(world, signed_in, neighbour):
+    """The pages show every organisation with a button naming it, in a list that fits a phone."""
+    town, coordinator = neighbour
+    client = signed_in(coordinator)
+    assert grant(client, town, world.ngo).status_code == 302
+    page = client.get(reverse("accounts:serving_organisations", args=[town.pk])).content.decode()
+    area = OrganisationArea.objects.get(organisation=world.ngo, municipality=town)
+    assert reverse("accounts:revoke_area", args=[area.pk]) in page
+    assert f"Stop {world.ngo.name} listing services here" in page
+    assert "<table" not in page
+
+    national = signed_in(world[Role.NATIONAL_COORDINATOR])
+    national.post(
+        reverse("accounts:national_organisations", args=["LV"]), {"organisation": world.national.pk}
+    )
+    page = national.get(reverse("accounts:national_organisations", args=["LV"])).content.decode()
+    assert f"End the appointment of {world.national.name}" in page
