@@ -31,6 +31,31 @@ def test_it_lets_the_administrator_add_an_organisation(world, signed_in):
     assert AuditEvent.objects.filter(action="accounts.organisation.created", organisation=created).exists()
 
 
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "border_guard",
+        "embassy",
+        "guardianship_authority",
+        "trade_union",
+        "employer",
+        "international_organisation",
+    ],
+)
+def test_it_records_the_partners_a_referral_mechanism_also_needs(world, signed_in, kind):
+    """Border guards, consulates, orphan's courts, trade unions, employers and international
+    organisations take part in identification and return: each can be recorded as what it is."""
+    admin = signed_in(world[Role.PLATFORM_ADMIN])
+    response = admin.post(
+        reverse("accounts:platform_organisation_new"),
+        {"name": f"Partner {kind}", "kind": kind, "country": "LV", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert (
+        Organisation.objects.get(name=f"Partner {kind}").get_kind_display() == Organisation.Kind(kind).label
+    )
+
+
 def test_it_refuses_a_municipality_of_another_country_and_saves_nothing(world, signed_in):
     admin = signed_in(world[Role.PLATFORM_ADMIN])
     response = admin.post(

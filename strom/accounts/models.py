@@ -80,6 +80,12 @@ class Organisation(models.Model):
         CHILD_PROTECTION = "child_protection", _("Child protection")
         EDUCATION = "education", _("Education")
         EMPLOYMENT_SERVICE = "employment_service", _("Employment service")
+        BORDER_GUARD = "border_guard", _("Border guard")
+        EMBASSY = "embassy", _("Embassy or consulate")
+        GUARDIANSHIP_AUTHORITY = "guardianship_authority", _("Guardianship authority (orphan's court)")
+        TRADE_UNION = "trade_union", _("Trade union")
+        EMPLOYER = "employer", _("Employer or business")
+        INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
         OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
