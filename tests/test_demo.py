@@ -60,7 +60,9 @@ def test_it_has_one_persona_per_role_and_an_outsider_elsewhere(db):
     roles = {persona.role for persona in PERSONAS}
     assert roles == set(Role.values)
     outsider = Membership.objects.get(user__username="outsider").organisation
-    coordinator = Membership.objects.get(user__username="coordinator").organisation
+    coordinator = Organisation.objects.get(
+        name=next(p for p in PERSONAS if p.username == "coordinator").organisation
+    )
     assert outsider.municipality != coordinator.municipality
     assert outsider.country != coordinator.country
 
@@ -103,3 +105,15 @@ def test_it_refuses_to_load_the_demo_where_it_is_switched_off(db, settings):
 def test_it_uses_only_fictional_addresses(db):
     call_command("load_demo", "--quiet-personas")
     assert all(email.endswith("@demo.invalid") for email in User.objects.values_list("email", flat=True))
+
+
+def test_it_lets_the_demo_coordinator_import_into_the_empty_municipality(db, signed_in):
+    from django.urls import reverse
+
+    from strom.directory.queries import municipalities_with_services
+
+    call_command("load_demo", "--quiet-personas")
+    assert not municipalities_with_services().filter(name="Priedkalne").exists()  # still empty
+    page = signed_in(User.objects.get(username="coordinator")).get(reverse("directory:import_start"))
+    choices = [label for _value, label in page.context["form"].fields["municipality"].choices]
+    assert "Priedkalne" in choices and "Kalnupe" in choices

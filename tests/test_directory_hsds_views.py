@@ -201,3 +201,19 @@ def test_it_queues_a_checked_import_once_and_only_for_its_uploader(directory, si
     assert do_queue_directory_import(actor=coordinator, job=job) is False
     job.refresh_from_db()
     assert job.status == "queued"
+
+
+def test_it_preselects_the_only_municipality_a_coordinator_may_import_into(directory, signed_in):
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    coordinator = directory[Role.COORDINATOR]
+    home = directory.municipal.municipality
+    page = signed_in(coordinator).get(reverse("directory:import_start")).content.decode()
+    assert f'<option value="{home.pk}" selected>' in page
+
+    other = Municipality.objects.create(country=home.country, name="Secondville")
+    MembershipFactory(
+        user=coordinator, organisation=OrganisationFactory(municipality=other), role=Role.COORDINATOR
+    )
+    page = signed_in(coordinator).get(reverse("directory:import_start")).content.decode()
+    assert f'<option value="{home.pk}" selected>' not in page and '<option value="" selected>' in page

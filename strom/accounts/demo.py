@@ -157,13 +157,10 @@ def _ensure_persona(persona: Persona, organisation: Organisation, extra_seats=()
         changed = True
     if changed:
         user.save()
-    if (
-        not Membership.objects.active()
-        .filter(user=user, organisation=organisation, role=persona.role)
-        .exists()
-    ):
-        Membership.objects.create(user=user, organisation=organisation, role=persona.role)
-        changed = True
+    for seat in (organisation, *extra_seats):
+        if not Membership.objects.active().filter(user=user, organisation=seat, role=persona.role).exists():
+            Membership.objects.create(user=user, organisation=seat, role=persona.role)
+            changed = True
     device = TOTPDevice.objects.filter(user=user, name=otp.TOTP_DEVICE_NAME).first()
     if device is None or device.key != persona.totp_key or not device.confirmed:
         TOTPDevice.objects.filter(user=user).delete()

@@ -95,7 +95,14 @@ def import_start(request):
     municipalities = _managed_municipalities(request.access)
     if not municipalities.exists():
         raise refuse(actor=request.user, object_type="directory.directoryimport", object_id="new")
-    form = ImportForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    # Someone who coordinates one municipality has nothing to choose; with several, they choose.
+    only = municipalities[0] if len(municipalities) == 1 else None
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        municipalities=municipalities,
+        initial={"municipality": only.pk} if only else None,
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = actions.do_check_directory_import(
