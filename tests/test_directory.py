@@ -86,6 +86,7 @@ def test_it_shows_a_confidential_address_only_to_the_provider_and_the_coordinato
 
 
 def test_it_never_shows_a_confidential_address_on_the_public_page(world, shelter, needs):
+    Service.objects.filter(pk=shelter.pk).update(phone="+371 6000 0101")  # reachable, so listed
     open_office = make_service(world.ngo, ["counselling_information"], name="Open office")
     open_office.locations.add(
         Location.objects.create(
@@ -102,6 +103,43 @@ def test_it_never_shows_a_confidential_address_on_the_public_page(world, shelter
     assert "Open street 1" in body
     assert shelter.name in body  # the service is listed, without its address
     assert "data-quick-exit" in body
+
+
+@pytest.mark.parametrize(
+    ("contact", "listed"),
+    [
+        ({}, False),
+        ({"phone": "+371 6000 0102"}, True),
+        ({"url": "https://help.example.invalid"}, True),
+        ({"email": "desk@example.invalid"}, True),
+    ],
+)
+def test_it_shows_publicly_only_a_service_a_person_can_reach(
+    world, signed_in, shelter, needs, contact, listed
+):
+    """The shelter has only a confidential address: without a phone, a web page or an e-mail address
+    the public page would promise help nobody can find; its provider is told why it is missing."""
+    Service.objects.filter(pk=shelter.pk).update(**contact)
+    public = Client().get(reverse("help:public_help", args=[world.ngo.municipality.pk])).content.decode()
+    detail = signed_in(world[Role.SERVICE_PROVIDER]).get(
+        reverse("directory:service_detail", args=[shelter.pk])
+    )
+    assert (shelter.name in public) is listed
+    assert ("This service is not on the public help page" in detail.content.decode()) is not listed
+
+
+def test_it_shows_publicly_a_service_reached_at_its_public_address(world, needs):
+    office = make_service(world.ngo, ["counselling_information"], name="Walk-in office")
+    office.locations.add(
+        Location.objects.create(
+            organisation=world.ngo,
+            municipality=world.ngo.municipality,
+            name="Office",
+            address_1="Open street 2",
+        )
+    )
+    public = Client().get(reverse("help:public_help", args=[world.ngo.municipality.pk])).content.decode()
+    assert "Walk-in office" in public and "Open street 2" in public
 
 
 def test_it_answers_404_for_the_public_page_of_an_unknown_municipality(db):

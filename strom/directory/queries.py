@@ -358,12 +358,28 @@ def municipalities_with_services():
     return Municipality.objects.filter(services__status=Service.Status.ACTIVE).distinct().order_by("name")
 
 
+def _publicly_reachable() -> Q:
+    """A phone number, a web page, an e-mail address or a street address that is not confidential:
+    a listing without any of them tells a person in need that help exists but not how to get it."""
+    public_address = Location.objects.filter(services=OuterRef("pk"), is_confidential=False).exclude(
+        address_1=""
+    )
+    return ~Q(phone="") | ~Q(url="") | ~Q(email="") | Exists(public_address)
+
+
 def public_services(municipality) -> QuerySet[Service]:
-    """What the public page shows: active services of the municipality. Confidential locations are
-    removed by the caller through public_locations()."""
+    """What the public page shows: active services of the municipality that a person can reach.
+    Confidential locations are removed by the caller through public_locations()."""
     return _with_details(
-        Service.objects.filter(municipality=municipality, status=Service.Status.ACTIVE)
+        Service.objects.filter(_publicly_reachable(), municipality=municipality, status=Service.Status.ACTIVE)
     ).order_by("-is_helpline", "name")
+
+
+def is_publicly_reachable(service: Service) -> bool:
+    """The same rule as the public page's, for one service whose locations are prefetched."""
+    return bool(service.phone or service.url or service.email) or any(
+        location.address_1 and not location.is_confidential for location in service.locations.all()
+    )
 
 
 def public_locations(service) -> list[Location]:

@@ -55,6 +55,8 @@ def service_detail(request, service_id):
             "withheld": any(location.address_withheld for location in locations),
             "languages": [language_name(lang.code) for lang in service.languages.all()],
             "can_edit": can.can_edit_service(access, service),
+            "not_on_public_page": service.status == Service.Status.ACTIVE
+            and not queries.is_publicly_reachable(service),
             "capacity_form": CapacityForm(service=service, initial={"capacity_free": service.capacity_free}),
         }
         return render(request, "directory/service_detail.html", context)
