@@ -35,6 +35,8 @@ def service_list(request):
         "extra_query": query.urlencode(),
         "can_add": queries.editable_organisations(request.access).exists(),
         "can_import": bool(access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)),
+        # A platform administrator has no municipality and no country's statistics: no gaps to show.
+        "can_see_gaps": queries.gap_municipalities(access).exists(),
         "coordinated": queries.coordinated_municipalities(request.access),
     }
     template = "directory/service_list.html#results" if request.htmx else "directory/service_list.html"
