@@ -28,7 +28,7 @@ def _directory_tasks(access, organisation_id: str) -> list[Task]:
             Task(
                 _("Keep your services up to date"),
                 _("Your listing and your free places, so that others can refer people to you."),
-                reverse("directory:service_list"),
+                reverse("directory:service_list") + f"?organisation={organisation_id}",
             )
         ]
     if Perm.READ_CASES in perms:

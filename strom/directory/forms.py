@@ -26,12 +26,13 @@ class FilterForm(forms.Form):
     need = forms.ChoiceField(label=_("Need"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
     age_group = forms.ChoiceField(label=_("Age group"), required=False, choices=AGE_GROUP_CHOICES)
     available_24_7 = forms.BooleanField(label=_("Open 24/7"), required=False)
     unconditional = forms.BooleanField(label=_("Unconditional help"), required=False)
     free_capacity = forms.BooleanField(label=_("Has free places"), required=False)
 
-    def __init__(self, *args, municipalities, **kwargs):
+    def __init__(self, *args, municipalities, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].choices = [("", _("Any need"))] + [
             (n.code, n.name) for n in NeedTerm.objects.all()
@@ -39,6 +40,9 @@ class FilterForm(forms.Form):
         self.fields["language"].choices = [("", _("Any language")), *language_choices()]
         self.fields["municipality"].choices = [("", _("Any municipality"))] + [
             (str(m.pk), m.name) for m in municipalities
+        ]
+        self.fields["organisation"].choices = [("", _("Any organisation"))] + [
+            (str(o.pk), o.name) for o in organisations
         ]
 
     def to_filter(self) -> DirectoryFilter:
@@ -49,6 +53,7 @@ class FilterForm(forms.Form):
             need=data["need"],
             language=data["language"],
             municipality=data["municipality"],
+            organisation=data["organisation"],
             age_group=data["age_group"] if data["age_group"] in AGE_GROUP_FIELDS else "",
             available_24_7=data["available_24_7"],
             unconditional=data["unconditional"],

@@ -30,6 +30,7 @@ class DirectoryFilter:
     need: str = ""
     language: str = ""
     municipality: str = ""
+    organisation: str = ""
     age_group: str = ""
     available_24_7: bool = False
     unconditional: bool = False
@@ -61,6 +62,8 @@ def apply_filter(services: QuerySet[Service], f: DirectoryFilter) -> QuerySet[Se
         )
     if f.municipality:
         services = services.filter(municipality_id=f.municipality)
+    if f.organisation:
+        services = services.filter(organisation_id=f.organisation)
     if f.age_group in AGE_GROUP_FIELDS:
         services = services.filter(**{AGE_GROUP_FIELDS[f.age_group]: True})
     if f.available_24_7:
@@ -350,6 +353,25 @@ def coordinated_municipalities(access: Access):
     from strom.accounts.queries import municipalities_user_grants_in
 
     return municipalities_user_grants_in(access)
+
+
+def organisations_to_filter_by(access: Access):
+    """Organisations with active services, and the person's own (with none yet, they still find
+    their own listings, empty, rather than every service)."""
+    from strom.accounts.models import Organisation
+
+    own = [seat.organisation_id for seat in access.seats]
+    return (
+        Organisation.objects.filter(Q(services__status=Service.Status.ACTIVE) | Q(pk__in=own))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def own_municipality_id(access: Access) -> str:
+    """The municipality of the person's first seat that has one (seats come ordered by organisation
+    name), or "" for someone who works only nationally: what a choice of municipality starts at."""
+    return next((seat.municipality_id for seat in access.seats if seat.municipality_id), "")
 
 
 def municipalities_with_services():

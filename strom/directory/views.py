@@ -22,7 +22,11 @@ PAGE_SIZE = 25
 @require_http_methods(["GET"])
 @rate_limited("search_user", methods=("GET",))
 def service_list(request):
-    form = FilterForm(request.GET or None, municipalities=queries.municipalities_with_services())
+    form = FilterForm(
+        request.GET or None,
+        municipalities=queries.municipalities_with_services(),
+        organisations=queries.organisations_to_filter_by(request.access),
+    )
     services = queries.services_visible_to(request.access, form.to_filter())
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     access = request.access
@@ -33,6 +37,8 @@ def service_list(request):
         "page": page,
         "rows": [(service, queries.listed_locations(service)) for service in page],
         "extra_query": query.urlencode(),
+        # The export starts at the municipality filtered by, or else at the person's own.
+        "export_municipality": form.to_filter().municipality or queries.own_municipality_id(access),
         "can_add": queries.editable_organisations(request.access).exists(),
         "can_import": bool(access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)),
         # A platform administrator has no municipality and no country's statistics: no gaps to show.

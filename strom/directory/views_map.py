@@ -32,7 +32,11 @@ def _plottable():
 def _mapped_services(request):
     """The filter form, the services it leaves that have a plottable location (each with the list
     `plotted`), and whether there were more than MAP_LIMIT. The number of queries is fixed."""
-    form = FilterForm(request.GET or None, municipalities=queries.municipalities_with_services())
+    form = FilterForm(
+        request.GET or None,
+        municipalities=queries.municipalities_with_services(),
+        organisations=queries.organisations_to_filter_by(request.access),
+    )
     services = (
         queries.services_visible_to(request.access, form.to_filter())
         .filter(Exists(_plottable().filter(services=OuterRef("pk"))))
