@@ -84,6 +84,8 @@ def test_it_prints_how_to_sign_in(db, capsys):
     out = capsys.readouterr().out
     for persona in PERSONAS:
         assert persona.username in out and persona.password in out
+    assert "sees the service directory and map of every municipality" in out  # what is shared
+    assert "choose Priedkalne to try an HSDS import" in out
 
 
 def test_it_prints_the_current_code_of_a_demo_persona(db, capsys):
