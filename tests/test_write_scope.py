@@ -37,6 +37,7 @@ def service_payload(organisation, municipality, **overrides):
         "needs": ["counselling_information"],
         "is_helpline": True,
         "available_24_7": True,
+        "phone": "+371 6000 0999",  # a planted helpline names a number to call: it would be shown publicly
         **overrides,
     }
 
