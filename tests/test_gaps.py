@@ -9,7 +9,10 @@ from strom.accounts.roles import Role
 from strom.core.spreadsheets import safe_cell
 from strom.directory.gaps import (
     NO_CHILDREN,
+    NO_FREE_PLACES,
     NO_LANGUAGE,
+    NO_MEN,
+    NO_UNACCOMPANIED,
     NO_UNCONDITIONAL,
     NONE,
     OVERLAP,
@@ -48,14 +51,14 @@ SERVICES = [
 @pytest.mark.parametrize(
     ("need", "providers", "flags"),
     [
-        ("accommodation", {"Shelter NGO": 1, "Social service": 1}, [NO_LANGUAGE]),
+        ("accommodation", {"Shelter NGO": 1, "Social service": 1}, [NO_UNACCOMPANIED, NO_LANGUAGE]),
         ("interpretation", {"Interpreters": 1}, [SINGLE, NO_UNCONDITIONAL, NO_CHILDREN]),
         ("legal_assistance", {}, [NONE]),
-        ("child_protection", {"Child unit": 1}, [SINGLE, NO_LANGUAGE]),
+        ("child_protection", {"Child unit": 1}, [SINGLE, NO_UNACCOMPANIED, NO_LANGUAGE]),
         (
             "counselling_information",
             {"Child unit": 1, "Helpline": 2, "Shelter NGO": 1},
-            [NO_LANGUAGE, OVERLAP],
+            [NO_UNACCOMPANIED, NO_LANGUAGE, OVERLAP],
         ),
     ],
 )
@@ -64,6 +67,43 @@ def test_it_finds_the_gaps_of_a_hand_built_municipality(need, providers, flags):
     row = next(row for row in matrix.rows if row.need == need)
     assert row.services_by_organisation == providers
     assert row.flags == flags
+
+
+def _facts(name, **fields):
+    facts = {"unconditional": True, "children": True, "languages": frozenset({"lv"}), **fields}
+    return ServiceFacts(name, frozenset({"accommodation"}), **facts)
+
+
+@pytest.mark.parametrize(
+    ("services", "present", "absent"),
+    [
+        # Shelters for women and children only: no accommodation for men.
+        ([_facts("A", men=False), _facts("B", men=False)], {NO_MEN}, {NO_FREE_PLACES}),
+        ([_facts("A", men=False), _facts("B")], set(), {NO_MEN}),
+        # Every shelter counts its places and all are taken: nowhere to go tonight.
+        (
+            [_facts("A", places_total=4, places_free=0), _facts("B", places_total=2, places_free=0)],
+            {NO_FREE_PLACES},
+            set(),
+        ),
+        (
+            [_facts("A", places_total=4, places_free=0), _facts("B", places_total=2, places_free=1)],
+            set(),
+            {NO_FREE_PLACES},
+        ),
+        # A provider that does not count places may still take someone in: not a "full" gap.
+        ([_facts("A", places_total=4, places_free=0), _facts("B")], set(), {NO_FREE_PLACES}),
+        # Children are served, but nobody takes a child who came alone.
+        ([_facts("A"), _facts("B")], {NO_UNACCOMPANIED}, {NO_CHILDREN}),
+        ([_facts("A"), _facts("B", unaccompanied=True)], set(), {NO_UNACCOMPANIED}),
+        # Nobody serves children at all: one flag says so, not two.
+        ([_facts("A", children=False)], {NO_CHILDREN}, {NO_UNACCOMPANIED}),
+    ],
+)
+def test_it_finds_the_gaps_for_men_unaccompanied_children_and_free_places(services, present, absent):
+    (row,) = gap_matrix(["accommodation"], services).rows
+    assert present <= set(row.flags)
+    assert not absent & set(row.flags)
 
 
 def test_it_lists_every_organisation_once_in_order():

@@ -10,11 +10,24 @@ NONE = "none"  # no provider at all
 SINGLE = "single"  # one provider only: fragile, one absence breaks the chain
 NO_UNCONDITIONAL = "no_unconditional"  # every provider asks for cooperation with the authorities
 NO_CHILDREN = "no_children"  # nobody serves children
+NO_UNACCOMPANIED = "no_unaccompanied"  # children are served, but none who came without a parent
+NO_MEN = "no_men"  # nobody serves men: shelters for men are the gap most often found
+NO_FREE_PLACES = "no_free_places"  # every provider counts its places, and none is free right now
 NO_LANGUAGE = "no_language"  # nobody in the chosen language
 OVERLAP = "overlap"  # many providers: worth coordinating who does what
 
 OVERLAP_FROM = 3
-SEVERITY = {NONE: 3, SINGLE: 2, NO_UNCONDITIONAL: 2, NO_CHILDREN: 1, NO_LANGUAGE: 1, OVERLAP: 0}
+SEVERITY = {
+    NONE: 3,
+    SINGLE: 2,
+    NO_UNCONDITIONAL: 2,
+    NO_FREE_PLACES: 2,
+    NO_CHILDREN: 1,
+    NO_UNACCOMPANIED: 1,
+    NO_MEN: 1,
+    NO_LANGUAGE: 1,
+    OVERLAP: 0,
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,10 @@ class ServiceFacts:
     unconditional: bool = True
     children: bool = False
     languages: frozenset[str] = frozenset()
+    unaccompanied: bool = False
+    men: bool = True
+    places_total: int | None = None  # None: the provider does not count places (a helpline, say)
+    places_free: int | None = None
 
 
 @dataclass
@@ -68,6 +85,12 @@ def _flags(meeting: list[ServiceFacts], counts: dict[str, int], language: str) -
         flags.append(NO_UNCONDITIONAL)
     if not any(s.children for s in meeting):
         flags.append(NO_CHILDREN)
+    elif not any(s.unaccompanied for s in meeting):
+        flags.append(NO_UNACCOMPANIED)
+    if not any(s.men for s in meeting):
+        flags.append(NO_MEN)
+    if all(s.places_total is not None and not s.places_free for s in meeting):
+        flags.append(NO_FREE_PLACES)
     if language and not any(language in s.languages for s in meeting):
         flags.append(NO_LANGUAGE)
     if len(counts) >= OVERLAP_FROM:

@@ -449,6 +449,10 @@ def gap_facts(municipality) -> list:
             unconditional=service.is_unconditional,
             children=service.serves_children or service.serves_unaccompanied_children,
             languages=frozenset(language.code for language in service.languages.all()),
+            unaccompanied=service.serves_unaccompanied_children,
+            men=service.serves_men,
+            places_total=service.capacity_total,
+            places_free=service.capacity_free,
         )
         for service in services
     ]

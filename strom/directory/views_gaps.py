@@ -18,6 +18,9 @@ FLAG_LABELS = {
     gaps.SINGLE: gettext_lazy("Only one provider"),
     gaps.NO_UNCONDITIONAL: gettext_lazy("No unconditional provider"),
     gaps.NO_CHILDREN: gettext_lazy("Nobody serves children"),
+    gaps.NO_UNACCOMPANIED: gettext_lazy("Nothing for unaccompanied children"),
+    gaps.NO_MEN: gettext_lazy("Nobody serves men"),
+    gaps.NO_FREE_PLACES: gettext_lazy("No free places right now"),
     gaps.NO_LANGUAGE: gettext_lazy("Nobody in the chosen language"),
     gaps.OVERLAP: gettext_lazy("Many providers: agree who does what"),
 }
