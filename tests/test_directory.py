@@ -271,6 +271,24 @@ def test_it_lets_a_provider_list_their_own_service(world, signed_in, needs):
     assert AuditEvent.objects.filter(action="directory.service.created", organisation=world.ngo).exists()
 
 
+@pytest.mark.parametrize(
+    ("confidential", "name"),
+    [(False, "Centre street 2"), (True, "Confidential location")],
+)
+def test_it_takes_a_location_without_a_name_and_never_names_a_shelter_by_its_street(
+    world, signed_in, needs, confidential, name
+):
+    """The location's name is optional. A shelter's name shows in every member's list, so it is never
+    its street: only the detail page shows that, to those who may see it."""
+    form = service_form(world.ngo, world.ngo.municipality, **{"location-name": ""})
+    if confidential:
+        form["location-is_confidential"] = "on"
+    response = signed_in(world[Role.SERVICE_PROVIDER]).post(reverse("directory:service_new"), form)
+    assert response.status_code == 302
+    location = Service.objects.get(name="Day centre").locations.get()
+    assert (location.name, location.address_1) == (name, "Centre street 2")
+
+
 def test_it_lets_the_coordinator_list_a_partners_service_in_the_municipality(world, signed_in, needs):
     response = signed_in(world[Role.COORDINATOR]).post(
         reverse("directory:service_new"), service_form(world.social, world.municipal.municipality)

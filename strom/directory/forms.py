@@ -169,7 +169,12 @@ class LocationForm(forms.ModelForm):
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             self.add_error("longitude", _("Give both latitude and longitude, or neither."))
         if (data.get("address_1") or data.get("latitude") is not None) and not data.get("name"):
-            self.add_error("name", _("Give the location a name, for example the building or the office."))
+            # The name is optional: a public location is named by its street. A shelter's name shows in
+            # lists to every member, so it never repeats the confidential street.
+            confidential = data.get("is_confidential")
+            data["name"] = str(
+                _("Confidential location") if confidential else data.get("address_1") or _("Location")
+            )
         return data
 
 
