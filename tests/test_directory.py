@@ -103,6 +103,7 @@ def test_it_never_shows_a_confidential_address_on_the_public_page(world, shelter
     assert "Open street 1" in body
     assert shelter.name in body  # the service is listed, without its address
     assert "data-quick-exit" in body
+    assert 'href="tel:112"' in body  # the emergency number, whatever the municipality lists
 
 
 @pytest.mark.parametrize(
