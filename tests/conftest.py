@@ -25,6 +25,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_to_begin_with():
+    """Every test starts in the source language. A request in Latvian leaves Latvian active in its
+    thread (LocaleMiddleware activates, nothing deactivates), and with tests spread over workers the
+    next test in that thread would otherwise read Latvian where it expects English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class World:
     """A municipality with its partners, a national office, the platform operator, and an outsider
