@@ -319,22 +319,26 @@ def record_municipality_grant(*, actor, organisation: Organisation, municipality
     """The grant itself, for callers that have checked can_grant_in_municipality for the actor
     (do_grant_municipality, and the HSDS import action for the organisations its file places here)."""
     _require(organisation.is_active and organisation.country_id == municipality.country_id)
+    return _record_area(
+        actor=actor,
+        organisation=organisation,
+        action="accounts.organisation_area.granted",
+        details={"municipality": str(municipality.pk)},
+        municipality=municipality,
+    )
+
+
+def _record_area(*, actor, organisation: Organisation, action: str, details: dict, **place):
+    """One active grant per organisation and place (a municipality or a country), written once."""
     # Lock the organisation: two coordinators granting at once give one grant, not an error.
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     area = OrganisationArea.objects.filter(
-        organisation=organisation, municipality=municipality, revoked_at__isnull=True
+        organisation=organisation, revoked_at__isnull=True, **place
     ).first()
     if area is not None:
         return area
-    area = OrganisationArea.objects.create(
-        organisation=organisation, municipality=municipality, granted_by=actor
-    )
-    log_event(
-        actor=actor,
-        action="accounts.organisation_area.granted",
-        obj=area,
-        details={"municipality": str(municipality.pk)},
-    )
+    area = OrganisationArea.objects.create(organisation=organisation, granted_by=actor, **place)
+    log_event(actor=actor, action=action, obj=area, details=details)
     return area
 
 
@@ -343,20 +347,13 @@ def do_appoint_nationally(*, actor, organisation: Organisation, country):
     """A national coordinator lets an organisation list services in every municipality of the country."""
     _require(can.can_appoint_nationally(get_access(actor), country.pk))
     _require(organisation.is_active and organisation.country_id == country.pk)
-    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    area = OrganisationArea.objects.filter(
-        organisation=organisation, country=country, revoked_at__isnull=True
-    ).first()
-    if area is not None:
-        return area
-    area = OrganisationArea.objects.create(organisation=organisation, country=country, granted_by=actor)
-    log_event(
+    return _record_area(
         actor=actor,
+        organisation=organisation,
         action="accounts.national_appointment.granted",
-        obj=area,
         details={"country": country.pk},
+        country=country,
     )
-    return area
 
 
 @transaction.atomic
