@@ -46,7 +46,8 @@ def published_chain(world) -> Chain:
         organisation=world.ngo,
         municipality=world.ngo.municipality,
         name="Test shelter",
-        is_unconditional=True,
+        independent_of_cooperation=True,
+        open_to_presumed_victims=True,
     )
     shelter.needs.set(NeedTerm.objects.filter(code="accommodation"))
     version = actions.do_publish_pathway(actor=coordinator, pathway=pathway, note="first")

@@ -163,7 +163,7 @@ def catalogue(world, needs):
             available_24_7=True,
             capacity_total=5,
             capacity_free=0,
-            is_unconditional=False,
+            independent_of_cooperation=False,
         ),
         "children": make_service(
             world.social,

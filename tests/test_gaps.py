@@ -128,7 +128,10 @@ def test_it_flags_every_need_of_an_empty_municipality_as_missing():
 def municipal_services(world):
     sync_need_terms(NeedTerm)
     shelter = Service.objects.create(
-        organisation=world.ngo, municipality=world.ngo.municipality, name="Shelter", is_unconditional=False
+        organisation=world.ngo,
+        municipality=world.ngo.municipality,
+        name="Shelter",
+        independent_of_cooperation=False,
     )
     shelter.needs.set(NeedTerm.objects.filter(code="accommodation"))
     sneaky = Service.objects.create(

@@ -117,7 +117,12 @@ def home(world, needs):
     )
     helpline.locations.add(place(world.municipal, "Call centre"))
     closed = make_service(
-        world.ngo, ["interpretation"], [], name="Closed desk", status="inactive", is_unconditional=False
+        world.ngo,
+        ["interpretation"],
+        [],
+        name="Closed desk",
+        status="inactive",
+        independent_of_cooperation=False,
     )
     closed.locations.add(town_hall)
     return world.ngo.municipality

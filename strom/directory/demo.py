@@ -121,7 +121,7 @@ SERVICES = [
         {
             "capacity_total": 2,
             "capacity_free": 1,
-            "is_unconditional": False,
+            "independent_of_cooperation": False,
             "phone": "+371 6000 0501",
             "emergency_response_hours": 24,
         },

@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Municipality, Organisation
+from strom.core.code_sets import CodeSetField
+from strom.core.exploitation import ExploitationForm
 from strom.core.fields import EncryptedCharField, EncryptedDecimalField
 from strom.core.text import DESCRIPTION_MAX, long_text, refuse_control_characters
 
@@ -140,6 +142,44 @@ class Location(models.Model):
         self.map_longitude = self.longitude if public else None
 
 
+class Condition(models.TextChoices):
+    """Conditions that make help conditional in practice (STROM II), besides the two parts of
+    "unconditional"."""
+
+    DECLARED_RESIDENCE = "declared_residence", _("Declared residence in the municipality")
+    LEGAL_STAY = "legal_stay", _("Legal stay in the country")
+    HEALTH_INSURANCE = "health_insurance", _("Health insurance")
+    REFERRAL_BY_AUTHORITY = "referral_by_authority", _("Referral by an authority")
+
+
+class Funding(models.TextChoices):
+    STATE_PROGRAMME = "state_programme", _("State programme")
+    MUNICIPALITY = "municipality", _("Municipality")
+    PROJECT = "project", _("Project")
+    DONORS = "donors", _("Donors")
+    FEES = "fees", _("Fees")
+
+
+class SpecialNeed(models.TextChoices):
+    PREGNANCY = "pregnancy", _("Pregnancy")
+    DISABILITY = "disability", _("Disability")
+    MENTAL_HEALTH = "mental_health", _("Mental health")
+    ADDICTION = "addiction", _("Addiction")
+
+
+class Availability(models.TextChoices):
+    EXISTING = "existing", _("Offered today")
+    POTENTIAL = "potential", _("Could be offered if asked")
+
+
+UNCONDITIONAL_INPUTS = {
+    "independent_of_cooperation",
+    "open_to_presumed_victims",
+    "conditions",
+    "time_limit_days",
+}
+
+
 class Service(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -170,6 +210,19 @@ class Service(models.Model):
     serves_women = models.BooleanField(_("women"), default=True)
     serves_men = models.BooleanField(_("men"), default=True)
     serves_other_genders = models.BooleanField(_("people of other genders"), default=True)
+    serves_families = models.BooleanField(_("families with children"), default=False)
+    special_needs = CodeSetField(_("special needs it can meet"), codes=SpecialNeed)
+    exploitation_experience = CodeSetField(_("experience with forms of exploitation"), codes=ExploitationForm)
+    availability = models.CharField(
+        _("offered today or on request"),
+        max_length=10,
+        choices=Availability.choices,
+        default=Availability.EXISTING,
+        help_text=_(
+            "A provider that could offer this help if asked is mapped too, so a coordinator knows "
+            "whom to ask; it is not shown on the public page."
+        ),
+    )
 
     available_24_7 = models.BooleanField(_("available 24 hours, 7 days"), default=False)
     hours = models.CharField(
@@ -184,12 +237,52 @@ class Service(models.Model):
     capacity_total = models.PositiveIntegerField(_("places in all"), null=True, blank=True)
     capacity_free = models.PositiveIntegerField(_("free places"), null=True, blank=True)
     capacity_updated_at = models.DateTimeField(_("free places last updated"), null=True, blank=True)
-    is_unconditional = models.BooleanField(
-        _("unconditional"),
-        default=True,
-        help_text=_("Help does not depend on cooperating with the police or in criminal proceedings."),
+    # "Unconditional" in the STROM II sense has two parts, each answered by the provider: None is
+    # "not answered yet", and nothing unanswered is ever shown as a promise.
+    independent_of_cooperation = models.BooleanField(
+        _("help without cooperating with the police"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Help does not depend on cooperating with the police or taking part in criminal proceedings."
+        ),
     )
-    is_free = models.BooleanField(_("free for the person"), default=True)
+    open_to_presumed_victims = models.BooleanField(
+        _("help without formal identification"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Presumed and potential victims are helped too: nobody has to be formally identified "
+            "as a victim first."
+        ),
+    )
+    conditions = CodeSetField(
+        _("other conditions"),
+        codes=Condition,
+        help_text=_("What a person must have or do to get this help. Leave empty if nothing."),
+    )
+    time_limit_days = models.PositiveSmallIntegerField(
+        _("time limit (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("For help given for a limited time only, for example 60 days for presumed victims."),
+    )
+    conditions_note = models.CharField(
+        _("conditions in your own words"),
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
+    # Derived by save() from the answers above (see unconditional_answer): matching ranks on it and the
+    # directory filters on it. True only when both parts are confirmed and no other condition applies.
+    is_unconditional = models.BooleanField(
+        _("unconditional"), null=True, blank=True, default=None, editable=False
+    )
+    is_free = models.BooleanField(_("free for the person"), null=True, blank=True, default=None)
+    funding = CodeSetField(_("funded by"), codes=Funding)
     referral_contact = models.CharField(
         _("referral contact"),
         max_length=200,
@@ -232,6 +325,24 @@ class Service(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.is_unconditional = self.unconditional_answer()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and UNCONDITIONAL_INPUTS & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "is_unconditional"}
+        super().save(*args, **kwargs)
+
+    def unconditional_answer(self) -> bool | None:
+        """True when both parts are confirmed and no other condition applies; False as soon as one
+        part is denied or any condition is recorded; None while it is not known."""
+        if self.independent_of_cooperation is False or self.open_to_presumed_victims is False:
+            return False
+        if self.conditions or self.time_limit_days:
+            return False
+        if self.independent_of_cooperation and self.open_to_presumed_victims:
+            return True
+        return None
+
     def refresh_codes(self) -> None:
         """Copy the current needs and languages into need_mask and language_codes, and save them."""
         self.need_mask = need_mask(self.needs.values_list("position", flat=True))
@@ -269,6 +380,43 @@ class ServiceLanguage(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class ServiceArea(models.Model):
+    """HSDS service_area: where a service works besides the municipality that lists it. One row names
+    either a municipality or a whole country; a region is a named set of municipality rows ("Vidzeme":
+    the same name on each). A service with no rows serves its own municipality only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="areas")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    country = models.ForeignKey(
+        "accounts.Country", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    name = models.CharField(
+        _("name of the area"), max_length=100, blank=True, validators=[refuse_control_characters]
+    )
+
+    class Meta:
+        ordering = ["country_id", "name"]
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=True, country__isnull=False)
+                | models.Q(municipality__isnull=False, country__isnull=True),
+                name="service_area_municipality_or_country",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "municipality"], name="service_area_municipality_once"
+            ),
+            models.UniqueConstraint(fields=["service", "country"], name="service_area_country_once"),
+        ]
+
+    def __str__(self):
+        return self.name or str(self.municipality or self.country)
 
 
 class DirectoryImport(models.Model):

@@ -65,8 +65,8 @@ class ServiceOut(Schema):
     capacity_total: int | None
     capacity_free: int | None
     capacity_updated_at: str | None
-    is_unconditional: bool
-    is_free: bool
+    is_unconditional: bool | None
+    is_free: bool | None
     referral_contact: str
     last_verified_at: str
     locations: list[LocationOut]
@@ -95,8 +95,9 @@ class ServiceIn(Schema):
     emergency_response_hours: int | None = Field(None, ge=0, le=10000)
     capacity_total: int | None = Field(None, ge=0)
     capacity_free: int | None = Field(None, ge=0)
-    is_unconditional: bool = True
-    is_free: bool = True
+    independent_of_cooperation: bool | None = None
+    open_to_presumed_victims: bool | None = None
+    is_free: bool | None = None
     referral_contact: str = Field("", max_length=200)
 
 
@@ -121,7 +122,7 @@ class MatchOut(Schema):
     distance_km: float | None
     language_fit: bool | None
     free_places: int | None
-    unconditional: bool
+    unconditional: bool | None
 
 
 class ErrorOut(Schema):
