@@ -1,5 +1,6 @@
-"""Load the need taxonomy from strom/directory/data/need_taxonomy.json. A later version of the file
-comes with its own migration that calls the same function (or `manage.py sync_need_taxonomy`)."""
+"""Load version 2026.1 of the need taxonomy (strom/directory/data/need_taxonomy-2026.1.json). Each later
+version comes with its own migration that loads that version, so a new database goes through every
+published version in turn."""
 
 from django.db import migrations
 
@@ -7,7 +8,7 @@ from django.db import migrations
 def sync(apps, schema_editor):
     from strom.directory.taxonomy import sync_need_terms
 
-    sync_need_terms(apps.get_model("directory", "NeedTerm"))
+    sync_need_terms(apps.get_model("directory", "NeedTerm"), "2026.1")
 
 
 class Migration(migrations.Migration):
