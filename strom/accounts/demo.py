@@ -20,9 +20,13 @@ from strom.accounts.roles import Role
 
 Kind = Organisation.Kind
 
-COUNTRIES = {"LV": "Latvia", "EE": "Estonia"}
+COUNTRIES = {"LV": "Latvia", "EE": "Estonia", "LT": "Lithuania"}
 # Priedkalne has no services yet: the coordinator can try an HSDS import into an empty directory.
-MUNICIPALITIES = {"LV": ["Kalnupe", "Ezermala", "Priedkalne"], "EE": ["Metsavälja", "Rannaküla"]}
+MUNICIPALITIES = {
+    "LV": ["Kalnupe", "Ezermala", "Priedkalne"],
+    "EE": ["Metsavälja", "Rannaküla"],
+    "LT": ["Pamiškė"],
+}
 
 # (name, kind, country, municipality or None for national level)
 ORGANISATIONS = [
@@ -42,6 +46,10 @@ ORGANISATIONS = [
     ("Harbour Light Association", Kind.NGO, "EE", "Rannaküla"),
     ("Rannaküla Social Services", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Rannaküla"),
     ("Rannaküla Employment Office", Kind.EMPLOYMENT_SERVICE, "EE", "Rannaküla"),
+    ("Pamiškė Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LT", "Pamiškė"),
+    ("Pamiškė Social Services", Kind.MUNICIPAL_SOCIAL_SERVICES, "LT", "Pamiškė"),
+    ("Pamiškė Child Day Centre", Kind.CHILD_PROTECTION, "LT", "Pamiškė"),
+    ("Crossroads Aid Association", Kind.NGO, "LT", "Pamiškė"),
     ("Strom Platform Operations (demo)", Kind.OTHER, "LV", None),
 ]
 
@@ -132,6 +140,10 @@ EXTRA_SEATS = {"coordinator": ["Priedkalne Municipal Administration"]}
 AREAS = [
     ("Ezermala Child Protection Unit", "Kalnupe", None, "coordinator"),
     ("Lighthouse Support Centre", None, "LV", "national"),
+    # Estonia and Lithuania have no national coordinator among the personas: the administrator
+    # recorded their national appointments.
+    ("Harbour Light Association", None, "EE", "admin"),
+    ("Crossroads Aid Association", None, "LT", "admin"),
 ]
 
 

@@ -1,11 +1,18 @@
-"""Fictional services for the demo municipalities, with several confidential shelters among them."""
+"""Fictional services for the demo municipalities: national shelters and helplines that serve their whole
+country, services that serve a few municipalities, several confidential shelters, a service that could be
+offered if asked, and one whose provider has not answered the questions on conditions yet."""
 
 from decimal import Decimal
 
-from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
+from strom.directory.models import Location, NeedTerm, Service, ServiceArea, ServiceLanguage
 
 # (organisation, municipality, service name, needs, languages, options, location or None)
 # A location is (name, street, postal code, city, latitude, longitude, confidential).
+# Options are Service fields, plus "areas": where the service works besides its own municipality
+# (a country code for the whole country, or municipality names). A national service is one listing
+# with its areas, never a copy per municipality.
+SERVED_EVERYWHERE = {"independent_of_cooperation": True, "open_to_presumed_victims": True, "is_free": True}
+
 SERVICES = [
     (
         "Lighthouse Support Centre",
@@ -17,14 +24,20 @@ SERVICES = [
             "psychological_assistance",
             "safety_protection",
             "interpretation",
+            "travel_accompaniment",
         ],
         ["lv", "ru", "en", "uk"],
         {
+            **SERVED_EVERYWHERE,
+            "areas": ["LV"],
             "available_24_7": True,
             "capacity_total": 8,
             "capacity_free": 2,
             "emergency_response_hours": 2,
             "serves_men": False,
+            "special_needs": ["pregnancy", "mental_health"],
+            "exploitation_experience": ["sexual", "labour", "forced_marriage"],
+            "funding": ["state_programme", "donors"],
             "referral_contact": "Duty manager, +371 2000 0101",
             "phone": "+371 2000 0101",
         },
@@ -34,12 +47,24 @@ SERVICES = [
         "Lighthouse Support Centre",
         "Kalnupe",
         "Lighthouse counselling and case support",
-        ["counselling_information", "psychological_assistance", "legal_assistance", "return_reintegration"],
+        [
+            "counselling_information",
+            "psychological_assistance",
+            "legal_assistance",
+            "return_reintegration",
+            "residence_status",
+            "identity_documents",
+            "compensation",
+        ],
         ["lv", "ru", "en"],
         {
+            **SERVED_EVERYWHERE,
+            "areas": ["Kalnupe", "Ezermala", "Priedkalne"],
             "hours": "Mon-Fri 9-17",
             "phone": "+371 2000 0102",
             "emergency_response_hours": 24,
+            "exploitation_experience": ["sexual", "labour", "criminal_activities", "forced_marriage"],
+            "funding": ["state_programme", "project"],
             "referral_contact": "Counselling desk, +371 2000 0102",
         },
         ("Lighthouse office", "Upes iela 12", "LV-0001", "Kalnupe", "56.948200", "24.611500", False),
@@ -47,14 +72,17 @@ SERVICES = [
     (
         "Lighthouse Support Centre",
         "Kalnupe",
-        "Trafficking helpline (demo)",
+        "National trafficking helpline (demo)",
         ["counselling_information", "safety_protection"],
         ["lv", "ru", "en", "uk", "pl"],
         {
+            **SERVED_EVERYWHERE,
+            "areas": ["LV"],
             "available_24_7": True,
             "is_helpline": True,
             "phone": "+371 8000 0000",
             "emergency_response_hours": 1,
+            "funding": ["state_programme"],
         },
         None,
     ),
@@ -64,7 +92,17 @@ SERVICES = [
         "Social assistance and benefits",
         ["financial_assistance", "material_assistance", "family_support", "counselling_information"],
         ["lv", "ru"],
-        {"hours": "Mon-Thu 8-17, Fri 8-15", "phone": "+371 6000 0201", "emergency_response_hours": 48},
+        {
+            "independent_of_cooperation": True,
+            "open_to_presumed_victims": True,
+            "conditions": ["declared_residence"],
+            "is_free": True,
+            "serves_families": True,
+            "funding": ["municipality"],
+            "hours": "Mon-Thu 8-17, Fri 8-15",
+            "phone": "+371 6000 0201",
+            "emergency_response_hours": 48,
+        },
         ("Social service centre", "Skolas iela 3", "LV-0001", "Kalnupe", "56.949900", "24.598700", False),
     ),
     (
@@ -74,6 +112,12 @@ SERVICES = [
         ["accommodation", "material_assistance", "family_support"],
         ["lv"],
         {
+            "independent_of_cooperation": True,
+            "open_to_presumed_victims": True,
+            "conditions": ["declared_residence"],
+            "is_free": True,
+            "serves_families": True,
+            "funding": ["municipality"],
             "capacity_total": 4,
             "capacity_free": 0,
             "serves_children": True,
@@ -89,12 +133,33 @@ SERVICES = [
         ["emergency_medical", "medical_care"],
         ["lv", "ru", "en"],
         {
+            "independent_of_cooperation": True,
+            "open_to_presumed_victims": True,
+            "conditions": ["health_insurance"],
+            "conditions_note": "Emergency care is given to everyone; other care needs health insurance.",
+            "special_needs": ["pregnancy", "disability"],
+            "funding": ["state_programme"],
             "hours": "Mon-Fri 8-20",
             "phone": "+371 6000 0301",
             "emergency_response_hours": 4,
             "serves_children": True,
+            "serves_families": True,
         },
         ("Health centre", "Liepu iela 7", "LV-0001", "Kalnupe", "56.946700", "24.607300", False),
+    ),
+    (
+        # Not offered yet: the centre could run it if asked, which is what a coordinator needs to know.
+        "Kalnupe Family Health Centre",
+        "Kalnupe",
+        "Addiction counselling (on request)",
+        ["addiction_treatment", "psychological_assistance"],
+        ["lv", "ru"],
+        {
+            "availability": "potential",
+            "special_needs": ["addiction"],
+            "phone": "+371 6000 0302",
+        },
+        None,
     ),
     (
         "Ezermala Child Protection Unit",
@@ -103,10 +168,13 @@ SERVICES = [
         ["child_protection", "education_children", "safety_protection"],
         ["lv", "ru"],
         {
+            **SERVED_EVERYWHERE,
+            "areas": ["Kalnupe"],
             "serves_adults": False,
             "serves_children": True,
             "serves_unaccompanied_children": True,
             "available_24_7": True,
+            "funding": ["municipality"],
             "phone": "+371 6000 0401",
             "emergency_response_hours": 2,
         },
@@ -134,13 +202,34 @@ SERVICES = [
         ["accommodation", "psychological_assistance", "interpretation", "vocational_employment"],
         ["et", "ru", "en"],
         {
+            **SERVED_EVERYWHERE,
+            "areas": ["EE"],
             "available_24_7": True,
             "capacity_total": 6,
             "capacity_free": 3,
             "phone": "+372 5000 0101",
             "emergency_response_hours": 3,
+            "exploitation_experience": ["labour", "sexual"],
+            "funding": ["state_programme"],
         },
         ("Harbour house", "Männi tee 3", "00000", "Rannaküla", "59.350000", "24.200000", True),
+    ),
+    (
+        "Harbour Light Association",
+        "Rannaküla",
+        "Harbour Light helpline",
+        ["counselling_information", "safety_protection"],
+        ["et", "ru", "en"],
+        {
+            **SERVED_EVERYWHERE,
+            "areas": ["EE"],
+            "available_24_7": True,
+            "is_helpline": True,
+            "phone": "+372 800 0000",
+            "emergency_response_hours": 1,
+            "funding": ["state_programme"],
+        },
+        None,
     ),
     (
         "Rannaküla Employment Office",
@@ -148,17 +237,100 @@ SERVICES = [
         "Job counselling and vocational training",
         ["vocational_employment", "counselling_information"],
         ["et", "ru", "en"],
-        {"hours": "E-R 9-16", "phone": "+372 5000 0201", "is_free": True},
+        {
+            "independent_of_cooperation": True,
+            "conditions": ["legal_stay"],
+            "is_free": True,
+            "funding": ["state_programme"],
+            "hours": "E-R 9-16",
+            "phone": "+372 5000 0201",
+        },
         ("Employment office", "Sadama 2", "00001", "Rannaküla", "59.352300", "24.210400", False),
     ),
     (
+        # The provider has not answered the questions on conditions yet: the pages say so.
         "Metsavälja Social Services",
         "Metsavälja",
         "Social counselling",
-        ["counselling_information", "financial_assistance", "family_support"],
+        ["counselling_information", "financial_assistance", "family_support", "debt_counselling"],
         ["et", "ru"],
         {"hours": "E-N 8-16", "phone": "+372 5000 0301"},
         ("Metsavälja town hall", "Keskväljak 1", "00002", "Metsavälja", "58.380100", "26.720300", False),
+    ),
+    (
+        "Crossroads Aid Association",
+        "Pamiškė",
+        "Crossroads shelter",
+        ["accommodation", "psychological_assistance", "legal_assistance", "safety_protection"],
+        ["lt", "ru", "en"],
+        {
+            **SERVED_EVERYWHERE,
+            "areas": ["LT"],
+            "available_24_7": True,
+            "capacity_total": 5,
+            "capacity_free": 1,
+            "serves_men": True,
+            "serves_women": False,
+            "emergency_response_hours": 4,
+            "exploitation_experience": ["labour", "criminal_activities", "begging"],
+            "funding": ["state_programme", "project"],
+            "phone": "+370 600 00101",
+        },
+        ("Crossroads house", "Beržų g. 8", "LT-00000", "Pamiškė", "55.350000", "23.950000", True),
+    ),
+    (
+        "Crossroads Aid Association",
+        "Pamiškė",
+        "Crossroads helpline",
+        ["counselling_information", "safety_protection", "return_reintegration"],
+        ["lt", "ru", "en", "pl"],
+        {
+            **SERVED_EVERYWHERE,
+            "areas": ["LT"],
+            "available_24_7": True,
+            "is_helpline": True,
+            "phone": "+370 800 00000",
+            "emergency_response_hours": 1,
+            "funding": ["state_programme"],
+        },
+        None,
+    ),
+    (
+        "Pamiškė Child Day Centre",
+        "Pamiškė",
+        "Day centre for children",
+        ["education_children", "psychological_assistance", "child_protection"],
+        ["lt", "ru"],
+        {
+            **SERVED_EVERYWHERE,
+            "serves_adults": False,
+            "serves_children": True,
+            "serves_families": True,
+            "special_needs": ["disability"],
+            "funding": ["municipality", "project"],
+            "hours": "I-V 8-18",
+            "phone": "+370 600 00201",
+            "emergency_response_hours": 24,
+        },
+        ("Day centre", "Mokyklos g. 3", "LT-00001", "Pamiškė", "55.352100", "23.957300", False),
+    ),
+    (
+        "Pamiškė Social Services",
+        "Pamiškė",
+        "Social assistance",
+        ["financial_assistance", "material_assistance", "counselling_information", "family_support"],
+        ["lt", "ru"],
+        {
+            "independent_of_cooperation": True,
+            "open_to_presumed_victims": True,
+            "conditions": ["declared_residence"],
+            "is_free": True,
+            "funding": ["municipality"],
+            "hours": "I-IV 8-17, V 8-15:45",
+            "phone": "+370 600 00301",
+            "emergency_response_hours": 48,
+        },
+        ("Social services office", "Vilties g. 12", "LT-00001", "Pamiškė", "55.351000", "23.952000", False),
     ),
 ]
 
@@ -168,14 +340,16 @@ def load_directory_demo(organisations: dict, municipalities: dict) -> bool:
     needs = {term.code: term for term in NeedTerm.objects.all()}
     for org_name, muni_name, name, need_codes, languages, options, location in SERVICES:
         organisation, municipality = organisations[org_name], municipalities[muni_name]
+        fields = {key: value for key, value in options.items() if key != "areas"}
         service, created = Service.objects.get_or_create(
-            organisation=organisation, name=name, defaults={"municipality": municipality, **options}
+            organisation=organisation, name=name, defaults={"municipality": municipality, **fields}
         )
         changed |= created
         if created:
             service.needs.set([needs[code] for code in need_codes if code in needs])
             ServiceLanguage.objects.bulk_create([ServiceLanguage(service=service, code=c) for c in languages])
             service.refresh_codes()
+            _add_areas(service, options.get("areas", ()), municipalities)
         if location and created:
             loc_name, street, postal, city, lat, lon, confidential = location
             place, _ = Location.objects.get_or_create(
@@ -193,3 +367,14 @@ def load_directory_demo(organisations: dict, municipalities: dict) -> bool:
             )
             service.locations.add(place)
     return changed
+
+
+def _add_areas(service: Service, areas, municipalities: dict) -> None:
+    """A two-letter code is a whole country; any other name is a municipality of the demo."""
+    rows = []
+    for area in areas:
+        if len(area) == 2 and area.isupper():
+            rows.append(ServiceArea(service=service, country_id=area))
+        elif municipalities[area] != service.municipality:
+            rows.append(ServiceArea(service=service, municipality=municipalities[area]))
+    ServiceArea.objects.bulk_create(rows)

@@ -118,6 +118,8 @@ def load_pathways_demo(organisations: dict, municipalities: dict) -> bool:
     for index, municipality in enumerate(m for m in municipalities.values() if m.pk in used):
         if Pathway.objects.filter(municipality=municipality, audience=ADULTS.audience).exists():
             continue
+        if municipality.country_id not in PUBLISHERS:
+            continue  # no persona coordinates there (Lithuania): its directory is shown, not a pathway
         finder = actions.OrganisationFinder(municipality)
         if sum(1 for o in finder.partners if o.municipality_id) < 2:
             continue  # a municipality without local partners (Priedkalne) is left to start from scratch

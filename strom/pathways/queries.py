@@ -22,8 +22,9 @@ from strom.pathways.models import (
 )
 from strom.pathways.structure import PathwayData, from_draft, from_snapshot
 
-# Needs that only children have; an adults' pathway is not faulted for leaving them out.
-CHILD_ONLY_NEEDS = frozenset({"education_children", "child_protection"})
+# Needs that only children have; an adults' pathway is not faulted for leaving them out. Education is
+# not among them: since need taxonomy 2026.2 it covers the children of adult victims too.
+CHILD_ONLY_NEEDS = frozenset({"child_protection"})
 
 
 def _visible_municipalities(access: Access) -> Q:
