@@ -35,8 +35,8 @@ def test_it_loads_the_same_demo_twice(db):
     first = snapshot()
     call_command("load_demo", "--quiet-personas")
     assert snapshot() == first
-    assert {"EE", "LV"} <= set(first["countries"])
-    assert len(first["municipalities"]) == 5
+    assert {"EE", "LT", "LV"} <= set(first["countries"])
+    assert len(first["municipalities"]) == 6
     assert len(first["services"]) >= 10 and all(mask for _name, mask, *_ in first["services"])
     assert sum(confidential for _name, confidential in first["locations"]) >= 3
 
@@ -119,3 +119,19 @@ def test_it_lets_the_demo_coordinator_import_into_the_empty_municipality(db, sig
     page = signed_in(User.objects.get(username="coordinator")).get(reverse("directory:import_start"))
     choices = [label for _value, label in page.context["form"].fields["municipality"].choices]
     assert "Priedkalne" in choices and "Kalnupe" in choices
+
+
+def test_it_lists_each_countrys_national_helpline_and_shelter_once_with_the_whole_country_as_area(db):
+    from strom.directory.models import ServiceArea
+
+    call_command("load_demo", "--quiet-personas")
+    for country in ("LV", "EE", "LT"):
+        national = Service.objects.filter(areas__country_id=country)
+        helplines = national.filter(is_helpline=True)
+        shelters = national.filter(needs__code="accommodation")
+        assert helplines.count() == 1, country
+        assert shelters.count() == 1, country
+        # one listing, not a copy per municipality
+        assert Service.objects.filter(name=shelters.get().name).count() == 1
+    assert ServiceArea.objects.filter(municipality__isnull=False).exists()  # a multi-municipality service too
+    assert Service.objects.filter(serves_children=True, municipality__country_id="LT").exists()

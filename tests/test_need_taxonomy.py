@@ -198,6 +198,7 @@ def demo_directory(apps) -> None:
     )
     positions = dict(NeedTermThen.objects.values_list("code", "position"))
     for _org, _municipality, name, codes, *_rest in demo.SERVICES:
+        codes = [code for code in codes if code in positions]  # today's demo also uses needs of 2026.2
         service = ServiceThen.objects.create(organisation=organisation, municipality=municipality, name=name)
         service.needs.set(codes)
         ServiceThen.objects.filter(pk=service.pk).update(need_mask=need_mask(positions[c] for c in codes))
@@ -213,8 +214,9 @@ def demo_directory(apps) -> None:
             step = Step.objects.create(
                 stage=stage, position=number, title=f"{phase} {number}", responsible=organisation
             )
-            step.needs.set(blueprint.needs)
-            covered |= set(blueprint.needs)
+            known = [code for code in blueprint.needs if code in positions]
+            step.needs.set(known)
+            covered |= set(known)
     agreement = apps.get_model("pathways", "Agreement").objects.create(municipality=municipality, title="MoU")
     agreement.needs.set(covered)
 

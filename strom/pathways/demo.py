@@ -121,7 +121,7 @@ def load_pathways_demo(organisations: dict, municipalities: dict) -> bool:
         if municipality.country_id not in PUBLISHERS:
             continue  # no persona coordinates there (Lithuania): its directory is shown, not a pathway
         finder = actions.OrganisationFinder(municipality)
-        if sum(1 for o in finder.partners if o.municipality_id) < 2:
+        if sum(1 for o in finder.partners if o.municipality_id == municipality.pk) < 2:
             continue  # a municipality without local partners (Priedkalne) is left to start from scratch
         pathway = Pathway.objects.create(
             municipality=municipality, audience=ADULTS.audience, title=str(ADULTS.title)
