@@ -23,7 +23,7 @@ from strom.core.text import DESCRIPTION_MAX, long_text, refuse_control_character
 
 
 class NeedTerm(models.Model):
-    """One need of the versioned need taxonomy (strom/directory/data/need_taxonomy.json)."""
+    """One need of the versioned need taxonomy (strom/directory/data/need_taxonomy-<version>.json)."""
 
     code = models.SlugField(max_length=50, primary_key=True)
     taxonomy_version = models.CharField(max_length=20)
