@@ -30,26 +30,26 @@ MUNICIPALITIES = {
 
 # (name, kind, country, municipality or None for national level)
 ORGANISATIONS = [
-    ("Kalnupe Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Kalnupe"),
-    ("Kalnupe Social Service", Kind.MUNICIPAL_SOCIAL_SERVICES, "LV", "Kalnupe"),
-    ("Lighthouse Support Centre", Kind.NGO, "LV", "Kalnupe"),
-    ("Kalnupe District Police", Kind.POLICE, "LV", "Kalnupe"),
-    ("Kalnupe Labour Inspection Office", Kind.LABOUR_INSPECTORATE, "LV", "Kalnupe"),
-    ("Kalnupe Family Health Centre", Kind.HEALTH, "LV", "Kalnupe"),
-    ("Ezermala Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Ezermala"),
-    ("Ezermala Social Service", Kind.MUNICIPAL_SOCIAL_SERVICES, "LV", "Ezermala"),
-    ("Ezermala Child Protection Unit", Kind.CHILD_PROTECTION, "LV", "Ezermala"),
-    ("Priedkalne Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Priedkalne"),
-    ("National Anti-Trafficking Coordination Office (demo)", Kind.OTHER, "LV", None),
-    ("Metsavälja Social Services", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Metsavälja"),
-    ("Metsavälja Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "EE", "Metsavälja"),
-    ("Harbour Light Association", Kind.NGO, "EE", "Rannaküla"),
-    ("Rannaküla Social Services", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Rannaküla"),
-    ("Rannaküla Employment Office", Kind.EMPLOYMENT_SERVICE, "EE", "Rannaküla"),
-    ("Pamiškė Municipal Administration", Kind.MUNICIPAL_ADMINISTRATION, "LT", "Pamiškė"),
-    ("Pamiškė Social Services", Kind.MUNICIPAL_SOCIAL_SERVICES, "LT", "Pamiškė"),
-    ("Pamiškė Child Day Centre", Kind.CHILD_PROTECTION, "LT", "Pamiškė"),
-    ("Crossroads Aid Association", Kind.NGO, "LT", "Pamiškė"),
+    ("Kalnupes novada pašvaldība", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Kalnupe"),
+    ("Kalnupes sociālais dienests", Kind.MUNICIPAL_SOCIAL_SERVICES, "LV", "Kalnupe"),
+    ("Biedrība „Bākas gaisma”", Kind.NGO, "LV", "Kalnupe"),
+    ("Valsts policijas Kalnupes iecirknis", Kind.POLICE, "LV", "Kalnupe"),
+    ("Darba inspekcijas Kalnupes birojs", Kind.LABOUR_INSPECTORATE, "LV", "Kalnupe"),
+    ("Kalnupes ģimenes veselības centrs", Kind.HEALTH, "LV", "Kalnupe"),
+    ("Ezermalas novada pašvaldība", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Ezermala"),
+    ("Ezermalas sociālais dienests", Kind.MUNICIPAL_SOCIAL_SERVICES, "LV", "Ezermala"),
+    ("Ezermalas bērnu tiesību aizsardzības nodaļa", Kind.CHILD_PROTECTION, "LV", "Ezermala"),
+    ("Priedkalnes novada pašvaldība", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Priedkalne"),
+    ("Cilvēku tirdzniecības novēršanas koordinācijas birojs (demo)", Kind.OTHER, "LV", None),
+    ("Metsavälja valla sotsiaalosakond", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Metsavälja"),
+    ("Metsavälja Vallavalitsus", Kind.MUNICIPAL_ADMINISTRATION, "EE", "Metsavälja"),
+    ("MTÜ Sadamatuli", Kind.NGO, "EE", "Rannaküla"),
+    ("Rannaküla valla sotsiaalosakond", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Rannaküla"),
+    ("Töötukassa Rannaküla büroo", Kind.EMPLOYMENT_SERVICE, "EE", "Rannaküla"),
+    ("Pamiškės savivaldybės administracija", Kind.MUNICIPAL_ADMINISTRATION, "LT", "Pamiškė"),
+    ("Pamiškės socialinių paslaugų centras", Kind.MUNICIPAL_SOCIAL_SERVICES, "LT", "Pamiškė"),
+    ("Pamiškės vaikų dienos centras", Kind.CHILD_PROTECTION, "LT", "Pamiškė"),
+    ("Asociacija „Kryžkelių šviesa“", Kind.NGO, "LT", "Pamiškė"),
     ("Strom Platform Operations (demo)", Kind.OTHER, "LV", None),
 ]
 
@@ -84,25 +84,27 @@ PERSONAS = [
         "Kalniņa",
         "amber-harbour-lantern",
         Role.COORDINATOR,
-        "Kalnupe Municipal Administration",
+        "Kalnupes novada pašvaldība",
     ),
-    Persona("caseworker", "Marta", "Liepa", "quiet-river-compass", Role.CASEWORKER, "Kalnupe Social Service"),
+    Persona(
+        "caseworker", "Marta", "Liepa", "quiet-river-compass", Role.CASEWORKER, "Kalnupes sociālais dienests"
+    ),
     Persona(
         "provider",
         "Juris",
         "Bērziņš",
         "silver-meadow-bridge",
         Role.SERVICE_PROVIDER,
-        "Lighthouse Support Centre",
+        "Biedrība „Bākas gaisma”",
     ),
-    Persona("trainer", "Elīna", "Vītola", "copper-forest-window", Role.TRAINER, "Lighthouse Support Centre"),
+    Persona("trainer", "Elīna", "Vītola", "copper-forest-window", Role.TRAINER, "Biedrība „Bākas gaisma”"),
     Persona(
         "analyst",
         "Kārlis",
         "Egle",
         "northern-garden-violin",
         Role.ANALYST,
-        "Kalnupe Municipal Administration",
+        "Kalnupes novada pašvaldība",
     ),
     Persona(
         "national",
@@ -110,7 +112,7 @@ PERSONAS = [
         "Priede",
         "granite-island-beacon",
         Role.NATIONAL_COORDINATOR,
-        "National Anti-Trafficking Coordination Office (demo)",
+        "Cilvēku tirdzniecības novēršanas koordinācijas birojs (demo)",
     ),
     Persona(
         "admin",
@@ -126,24 +128,24 @@ PERSONAS = [
         "Tamm",
         "distant-birch-meadow",
         Role.COORDINATOR,
-        "Metsavälja Social Services",
+        "Metsavälja valla sotsiaalosakond",
         language="et",
     ),
 ]
 
 
 # The demo coordinator also coordinates Priedkalne, the municipality without services.
-EXTRA_SEATS = {"coordinator": ["Priedkalne Municipal Administration"]}
+EXTRA_SEATS = {"coordinator": ["Priedkalnes novada pašvaldība"]}
 
 # Where organisations may list services beyond their own municipality (issue 7):
 # (organisation, municipality or None, country for a national appointment, granted by).
 AREAS = [
-    ("Ezermala Child Protection Unit", "Kalnupe", None, "coordinator"),
-    ("Lighthouse Support Centre", None, "LV", "national"),
+    ("Ezermalas bērnu tiesību aizsardzības nodaļa", "Kalnupe", None, "coordinator"),
+    ("Biedrība „Bākas gaisma”", None, "LV", "national"),
     # Estonia and Lithuania have no national coordinator among the personas: the administrator
     # recorded their national appointments.
-    ("Harbour Light Association", None, "EE", "admin"),
-    ("Crossroads Aid Association", None, "LT", "admin"),
+    ("MTÜ Sadamatuli", None, "EE", "admin"),
+    ("Asociacija „Kryžkelių šviesa“", None, "LT", "admin"),
 ]
 
 

@@ -8,7 +8,8 @@ to show). All names and phone numbers are made up. Loading twice changes nothing
 
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Organisation, User
 from strom.pathways import actions
@@ -23,23 +24,25 @@ STAND_INS = [
     Organisation.Kind.MUNICIPAL_ADMINISTRATION,
 ]
 # The step that stays without a backup, for the health check to find.
-NO_BACKUP_STEP = "Vocational training and help finding work"
+NO_BACKUP_STEP = _("Vocational training and help finding work")
+# A municipality's pathway is written in its country's language, as its coordinator would write it.
+LANGUAGE_OF = {"LV": "lv", "EE": "et", "LT": "lt"}
 
 MECHANISMS = {
     "LV": {
-        "focal_point": "National Anti-Trafficking Coordination Office (demo)",
+        "focal_point": "Cilvēku tirdzniecības novēršanas koordinācijas birojs (demo)",
         "phone": "+371 6700 0000",
         "email": "nrm@demo.invalid",
         "available_24_7": False,
-        "transnational_contact": "International cooperation desk of the coordination office (demo)",
+        "transnational_contact": "Koordinācijas biroja starptautiskās sadarbības nodaļa (demo)",
         "transnational_phone": "+371 6700 0001",
     },
     "EE": {
-        "focal_point": "National victim support coordination (demo)",
+        "focal_point": "Riiklik ohvriabi koordineerimine (demo)",
         "phone": "+372 600 0000",
         "email": "nrm@demo.invalid",
         "available_24_7": True,
-        "transnational_contact": "Cross-border referral desk (demo)",
+        "transnational_contact": "Piiriülese suunamise kontaktpunkt (demo)",
         "transnational_phone": "+372 600 0001",
     },
 }
@@ -61,7 +64,7 @@ def _assign_stand_ins(pathway: Pathway, finder) -> None:
             step.responsible = fallback
         if step.backup_id is None or step.backup_id == step.responsible_id:
             step.backup = admin if admin != step.responsible else finder.of_kind(Organisation.Kind.NGO)
-        if step.title == NO_BACKUP_STEP:
+        if step.title == str(NO_BACKUP_STEP):
             step.backup = None
         step.save()
 
@@ -84,7 +87,8 @@ def _agreements(pathway: Pathway, finder) -> None:
     shelter_steps = [s for s in steps if s.requires_24_7]
     memorandum = Agreement.objects.create(
         municipality=pathway.municipality,
-        title=f"{pathway.municipality.name} memorandum of cooperation against trafficking",
+        title=str(_("%(municipality)s memorandum of cooperation against trafficking"))
+        % {"municipality": pathway.municipality.name},
         status=Agreement.Status.ACTIVE,
         signed_on=today - timedelta(days=300),
         valid_from=today - timedelta(days=300),
@@ -95,7 +99,8 @@ def _agreements(pathway: Pathway, finder) -> None:
     if len(partners) >= 2 and shelter_steps:
         night = Agreement.objects.create(
             municipality=pathway.municipality,
-            title=f"{pathway.municipality.name} agreement on emergency help at night",
+            title=str(_("%(municipality)s agreement on emergency help at night"))
+            % {"municipality": pathway.municipality.name},
             status=Agreement.Status.ACTIVE,
             signed_on=today - timedelta(days=700),
             valid_from=today - timedelta(days=700),
@@ -111,7 +116,7 @@ def _agreements(pathway: Pathway, finder) -> None:
 def load_pathways_demo(organisations: dict, municipalities: dict) -> bool:
     changed = False
     for code, values in MECHANISMS.items():
-        _, created = NationalMechanism.objects.get_or_create(country_id=code, defaults=values)
+        _mechanism, created = NationalMechanism.objects.get_or_create(country_id=code, defaults=values)
         changed |= created
     used = {o.municipality_id for o in organisations.values() if o.municipality_id}
     needs = actions.needs_by_code()
@@ -123,20 +128,24 @@ def load_pathways_demo(organisations: dict, municipalities: dict) -> bool:
         finder = actions.OrganisationFinder(municipality)
         if sum(1 for o in finder.partners if o.municipality_id == municipality.pk) < 2:
             continue  # a municipality without local partners (Priedkalne) is left to start from scratch
-        pathway = Pathway.objects.create(
-            municipality=municipality, audience=ADULTS.audience, title=str(ADULTS.title)
-        )
-        actions.fill_from_blueprint(pathway, ADULTS, finder, needs)
-        _assign_stand_ins(pathway, finder)
-        _contacts(pathway, municipality.country_id, index)
-        _agreements(pathway, finder)
-        publisher = User.objects.get(username=PUBLISHERS[municipality.country_id])
-        PathwayVersion.objects.create(
-            pathway=pathway,
-            number=1,
-            published_by=publisher,
-            note="First version, agreed at the demo roundtable",
-            snapshot=to_snapshot(from_draft(pathway)),
-        )
+        with translation.override(LANGUAGE_OF[municipality.country_id]):
+            _publish_pathway(municipality, index, finder, needs)
         changed = True
     return changed
+
+
+def _publish_pathway(municipality, index: int, finder, needs) -> None:
+    pathway = Pathway.objects.create(
+        municipality=municipality, audience=ADULTS.audience, title=str(ADULTS.title)
+    )
+    actions.fill_from_blueprint(pathway, ADULTS, finder, needs)
+    _assign_stand_ins(pathway, finder)
+    _contacts(pathway, municipality.country_id, index)
+    _agreements(pathway, finder)
+    PathwayVersion.objects.create(
+        pathway=pathway,
+        number=1,
+        published_by=User.objects.get(username=PUBLISHERS[municipality.country_id]),
+        note=str(_("First version, agreed at the demo roundtable")),
+        snapshot=to_snapshot(from_draft(pathway)),
+    )

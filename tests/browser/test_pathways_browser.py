@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from strom.accounts.roles import Role
 from strom.directory.models import NeedTerm
 from strom.directory.taxonomy import sync_need_terms
-from strom.pathways.models import Pathway, PathwayVersion, Step
+from strom.pathways.models import Agreement, Pathway, PathwayVersion, Step
 from tests.browser.axe import blocking_violations
 from tests.browser.conftest import save_screenshot, sign_in
 
@@ -88,7 +88,8 @@ def test_it_shows_the_demo_chain_with_its_problems_and_agreements(browser, live_
     page.goto("/pathways/agreements/")
     _clean(page)
     save_screenshot(page, "agreements")
-    page.get_by_role("link", name="Kalnupe agreement on emergency help at night").click()
+    ending_soon = Agreement.objects.filter(municipality__name="Kalnupe").order_by("valid_until").first()
+    page.get_by_role("link", name=ending_soon.title).click()
     _clean(page)
     page.get_by_role("link", name="Edit").click()
     _clean(page)
