@@ -286,3 +286,59 @@ def test_it_takes_the_origin_from_the_tile_url_template(template, origin):
 def test_it_refuses_a_tile_url_that_is_not_a_plain_origin(template):
     with pytest.raises(ImproperlyConfigured):
         tile_origin(template)
+
+
+# --- The count under the map ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "on_the_map", "not_on_the_map"),
+    [
+        # Not on the map: the shelter (confidential only), the phone line (no location) and the walk-in
+        # desk (an address without coordinates). The day centre is, by its public hall only.
+        ({}, 3, 3),
+        ({"need": "accommodation"}, 1, 1),
+        ({"need": "interpretation"}, 0, 1),
+        ({"language": "ru"}, 1, 0),
+        ({"text": "nothing like this"}, 0, 0),
+    ],
+)
+def test_it_states_exactly_the_pins_the_map_draws(
+    world, signed_in, mapped, query, on_the_map, not_on_the_map
+):
+    # A second public address: the advice office has two pins, so pins and services differ.
+    locate(mapped["office"], "Branch", address="Side street 3", lat="56.940000", lon="24.120000")
+    client = signed_in(world[Role.CASEWORKER])
+    page = client.get(MAP, query)
+    body = " ".join(page.content.decode().split())
+    pins = len(features(client.get(DATA, query)))
+    services = len(page.context["services"])
+    assert (services, page.context["pins"], page.context["not_on_map"]) == (
+        on_the_map,
+        pins,
+        not_on_the_map,
+    )
+    assert f"{services} service{'' if services == 1 else 's'} on the map</h2>" in body
+    if pins > services:
+        assert f"so the map has {pins} pins." in body
+        assert f'data-pins="{pins}"' in body
+    else:
+        assert "data-map-pins" not in body
+    if not_on_the_map == 1:
+        assert "1 service that matches these filters is not on the map" in body
+    elif not_on_the_map:
+        assert f"{not_on_the_map} services that match these filters are not on the map" in body
+    else:
+        assert "not on the map, because" not in body
+    assert ("Every service that matches these filters is on the map." in body) == (
+        bool(services) and not not_on_the_map
+    )
+
+
+def test_it_counts_what_is_left_off_beyond_the_limit_apart(world, signed_in, mapped, monkeypatch):
+    monkeypatch.setattr(views_map, "MAP_LIMIT", 2)
+    page = signed_in(world[Role.CASEWORKER]).get(MAP)
+    body = page.content.decode()
+    assert (len(page.context["services"]), page.context["pins"], page.context["not_on_map"]) == (2, 2, 3)
+    assert "Only the first 2 services are on the map" in body
+    assert "Every service that matches these filters is on the map." not in body

@@ -183,7 +183,8 @@ STROM_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()
 
 # --- Map of the service directory ---------------------------------------------------------------
 # Every tile request tells the tile server which area a member is looking at, so there is no tile
-# server unless the operator names one: the markers are then drawn on a plain background. The value is
+# server unless the operator names one: the markers are then drawn on the offline base layer (the Baltic
+# Sea region's countries and coastline, a static file of the app), which tiles cover. The value is
 # a Leaflet URL template such as https://tiles.example.org/{z}/{x}/{y}.png ({s} may open the host
 # name); SecurityHeadersMiddleware adds its origin, and only that, to the CSP's img-src.
 STROM_MAP_TILE_URL = env_str("STROM_MAP_TILE_URL", "")

@@ -1,5 +1,6 @@
-"""The service map in a real browser, with no tile server configured: the markers stand on a plain
-background, a polite notice says so, and the list below the map has every service."""
+"""The service map in a real browser, with no tile server configured: the markers stand on the offline
+base layer (tests/browser/test_map_base_layer_browser.py tests it), and the list below the map has every
+service on the map."""
 
 from decimal import Decimal
 
@@ -20,6 +21,14 @@ PLACES = [
 ]
 
 
+def drawn_pins(page) -> int:
+    """The pins on the map, a numbered pin (several too close to tell apart) counting for all it holds."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+            .reduce((sum, pin) => sum + Number(pin.dataset.count), 0)"""
+    )
+
+
 def locate(service, name, address, lat, lon, *, confidential=False):
     service.locations.add(
         Location.objects.create(
@@ -36,7 +45,7 @@ def locate(service, name, address, lat, lon, *, confidential=False):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_shows_markers_on_a_plain_background_and_the_list_below(page, world, settings):
+def test_it_shows_markers_and_the_list_below_and_groups_pins_too_close_to_tell_apart(page, world, settings):
     settings.STROM_MAP_TILE_URL = ""
     sync_need_terms(NeedTerm)  # browser tests' flushes empty the taxonomy table
     for name, need, place, address, lat, lon in PLACES:
@@ -51,17 +60,15 @@ def test_it_shows_markers_on_a_plain_background_and_the_list_below(page, world, 
     page.get_by_role("link", name="Map", exact=True).click()
     page.wait_for_url("**/directory/map/")
 
-    notice = page.get_by_role("status").filter(has_text="The map background is not available")
-    notice.wait_for()
-    assert "The list below the map has every service." in notice.inner_text()
-    region = page.get_by_role("region", name="Map of the services")
-    assert region.is_visible()
-    markers = page.locator(".leaflet-marker-icon")
+    names = sorted(name for name, *_rest in PLACES)
+    markers = page.locator(".leaflet-marker-pane .leaflet-marker-icon")
     markers.first.wait_for()
-    assert markers.count() == len(PLACES)
-    alts = markers.evaluate_all("icons => icons.map(icon => icon.alt)")
-    assert sorted(alts) == sorted(name for name, *_rest in PLACES)
+    assert page.get_by_role("region", name="Map of the services").is_visible()
+    # Zoomed out to show the region, the four places in one town are one pin numbered 4.
+    assert markers.count() == 1 and drawn_pins(page) == len(PLACES)
+    assert markers.first.get_attribute("aria-label") == "Services here: 4"
     assert page.locator(".leaflet-tile").count() == 0
+    assert page.locator("[data-map-notice]").inner_text() == ""  # the offline base layer is the background
 
     table = page.get_by_role("table", name="4 services on the map")
     assert table.get_by_role("row").count() == len(PLACES) + 1
@@ -75,7 +82,7 @@ def test_it_shows_markers_on_a_plain_background_and_the_list_below(page, world, 
     page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
-    assert popup.get_by_role("link").count() == 1
+    assert sorted(popup.get_by_role("link").all_inner_texts()) == names
     assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Close"
     # axe measures contrast as drawn: let the popup finish fading in, then check the page with it open.
     page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
@@ -86,6 +93,18 @@ def test_it_shows_markers_on_a_plain_background_and_the_list_below(page, world, 
     page.keyboard.press("Escape")
     popup.wait_for(state="detached")
     assert page.evaluate("document.activeElement.classList.contains('leaflet-marker-icon')")
+
+    # Closer in, the places are apart: one pin each, named by its service, one link in its popup.
+    for _ in range(4):
+        page.get_by_role("button", name="Zoom in").click()
+        page.wait_for_timeout(350)
+    page.wait_for_function("() => document.querySelectorAll('.leaflet-marker-pane img').length === 4")
+    assert drawn_pins(page) == len(PLACES)
+    assert sorted(markers.evaluate_all("icons => icons.map(icon => icon.alt)")) == names
+    markers.first.focus()
+    page.keyboard.press("Enter")
+    popup.wait_for()
+    assert popup.get_by_role("link").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -107,13 +126,14 @@ def test_it_lets_keyboard_users_skip_the_map(page, world, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_falls_back_to_the_plain_background_when_tiles_fail(page, world, settings):
+def test_it_falls_back_to_the_offline_base_layer_when_tiles_fail(page, world, settings):
     settings.STROM_MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens on port 9
     sync_need_terms(NeedTerm)
     name, need, place, address, lat, lon = PLACES[0]
     locate(make_service(world.ngo, [need], ["lv"], name=name), place, address, lat, lon)
     sign_in(page, world[Role.CASEWORKER])
     page.goto("/directory/map/")
-    page.get_by_role("status").filter(has_text="The map background is not available").wait_for()
-    assert page.locator(".leaflet-marker-icon").count() == 1
+    page.get_by_role("status").filter(has_text="The detailed map could not be loaded").wait_for()
+    assert page.locator(".leaflet-base-pane svg path").count() > 10
+    assert page.locator(".leaflet-marker-pane .leaflet-marker-icon").count() == 1
     assert page.get_by_role("table").get_by_role("link", name=name).is_visible()
