@@ -153,7 +153,7 @@
   }
 
   function groupLabel(count) {
-    return settings.groupLabel.replace("%(count)s", String(count));
+    return settings.groupLabel.replace("{number}", String(count));
   }
 
   // Pins closer than this on the screen would hide each other: they become one numbered pin, so that
