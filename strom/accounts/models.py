@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from strom.accounts import slugs
 from strom.accounts.roles import Role, permissions_for
 from strom.core.text import refuse_control_characters
 
@@ -54,6 +55,10 @@ class Municipality(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="municipalities")
     name = models.CharField(_("name"), max_length=150, validators=[refuse_control_characters])
+    # The readable part of the public help page's address, /help/lv/kalnupe/: the one exception to
+    # opaque identifiers in URLs, for public pages only (strom/accounts/slugs.py says why). Made on
+    # the first save and kept when the name changes, since posters with the old address are printed.
+    slug = models.SlugField(_("short name in the public address"), max_length=70, blank=True, editable=False)
 
     class Meta:
         ordering = ["country__name", "name"]
@@ -61,10 +66,24 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
         constraints = [
             models.UniqueConstraint(fields=["country", "name"], name="municipality_unique_name_in_country"),
+            models.UniqueConstraint(fields=["country", "slug"], name="municipality_unique_slug_in_country"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.free_slug()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
+        super().save(*args, **kwargs)
+
+    def free_slug(self) -> str:
+        """The name folded to ASCII, numbered when another municipality of the country has it."""
+        base = slugs.fold(self.name)
+        taken = Municipality.objects.filter(country_id=self.country_id, slug__startswith=base)
+        return slugs.first_free(base, set(taken.exclude(pk=self.pk).values_list("slug", flat=True)))
 
 
 class Organisation(models.Model):
