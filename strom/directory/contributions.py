@@ -42,6 +42,20 @@ def _directory_tasks(access, organisation_id: str) -> list[Task]:
     return []
 
 
+def _public_address_panel(request, _obj) -> str | None:
+    """The public help page of each municipality the person works in, to copy or print as a poster."""
+    from django.template.loader import render_to_string
+
+    from strom.directory import queries
+    from strom.directory.public_address import address_of
+
+    addresses = [address_of(m) for m in queries.municipalities_to_share(request.access)]
+    if not addresses:
+        return None
+    context = {"public_addresses": addresses}
+    return render_to_string("directory/_public_address.html", context, request=request)
+
+
 def _load_demo(demo: dict) -> bool:
     from strom.directory.demo import load_directory_demo
 
@@ -89,8 +103,10 @@ contributions = AppContributions(
     navigation=(NavEntry(10, _("Services"), "directory:service_list", lambda access: bool(access.seats)),),
     tasks=(TaskEntry(10, _directory_tasks),),
     demo=_load_demo,
-    # The municipality's help page for people looking for help themselves: no sign-in.
-    public_pages=frozenset({"help:public_help"}),
+    # The municipality's help page for people looking for help themselves: no sign-in. Its first
+    # address (by id) only redirects; its poster is public too, since anyone may print and put it up.
+    public_pages=frozenset({"help:public_help", "help:public_help_by_id", "help:public_poster"}),
+    panels={"site.home": _public_address_panel},
     url_walk_objects=_url_walk_objects,
     audit_labels={
         "directory.capacity.updated": _("Free places updated"),

@@ -24,5 +24,8 @@ urlpatterns = [
 ]
 
 public_urlpatterns = [
-    path("<uuid:municipality_id>/", views.public_help, name="public_help"),
+    path("<uuid:municipality_id>/", views.public_help_by_id, name="public_help_by_id"),
+    # A readable address, for public pages only: strom/directory/public_address.py says why.
+    path("<str:country>/<slug:slug>/", views.public_help, name="public_help"),
+    path("<str:country>/<slug:slug>/poster.pdf", views.public_poster, name="public_poster"),
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from strom.accounts import otp
+from strom.core import registry
 from strom.site import queries
 from strom.site.home import tasks_for
 
@@ -15,6 +16,8 @@ def home(request):
     context = {
         "sections": tasks_for(request.access),
         "backup_codes_left": otp.remaining_backup_codes(request.user),
+        # What apps add to the home page (the directory: the public help page to share).
+        "panels": registry.panels_for("site.home", request, None),
     }
     return render(request, "site/home.html", context)
 
