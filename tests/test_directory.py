@@ -8,6 +8,7 @@ from strom.accounts.access import get_access
 from strom.accounts.roles import Role
 from strom.core.models import AuditEvent
 from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
+from strom.directory.public_address import address_of
 from strom.directory.queries import DirectoryFilter, match_services, services_visible_to
 from strom.directory.taxonomy import sync_need_terms
 
@@ -96,7 +97,7 @@ def test_it_never_shows_a_confidential_address_on_the_public_page(world, shelter
             address_1="Open street 1",
         )
     )
-    page = Client().get(reverse("help:public_help", args=[world.ngo.municipality.pk]))
+    page = Client().get(address_of(world.ngo.municipality).path)
     body = page.content.decode()
     assert page.status_code == 200
     assert CANARY not in body
@@ -121,7 +122,7 @@ def test_it_shows_publicly_only_a_service_a_person_can_reach(
     """The shelter has only a confidential address: without a phone, a web page or an e-mail address
     the public page would promise help nobody can find; its provider is told why it is missing."""
     Service.objects.filter(pk=shelter.pk).update(**contact)
-    public = Client().get(reverse("help:public_help", args=[world.ngo.municipality.pk])).content.decode()
+    public = Client().get(address_of(world.ngo.municipality).path).content.decode()
     detail = signed_in(world[Role.SERVICE_PROVIDER]).get(
         reverse("directory:service_detail", args=[shelter.pk])
     )
@@ -139,14 +140,14 @@ def test_it_shows_publicly_a_service_reached_at_its_public_address(world, needs)
             address_1="Open street 2",
         )
     )
-    public = Client().get(reverse("help:public_help", args=[world.ngo.municipality.pk])).content.decode()
+    public = Client().get(address_of(world.ngo.municipality).path).content.decode()
     assert "Walk-in office" in public and "Open street 2" in public
 
 
 def test_it_answers_404_for_the_public_page_of_an_unknown_municipality(db):
     import uuid
 
-    assert Client().get(reverse("help:public_help", args=[uuid.uuid4()])).status_code == 404
+    assert Client().get(reverse("help:public_help_by_id", args=[uuid.uuid4()])).status_code == 404
 
 
 # --- The list and its filters --------------------------------------------------------------------

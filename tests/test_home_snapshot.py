@@ -3,7 +3,8 @@ plugged themselves in through the registry (issue 8): moving the knowledge out o
 anyone sees.
 
 The snapshot holds what the page is built from, in English: each section's heading and intro, each
-task's title, description and link, each navigation entry. Ids in links are replaced by the names of
+task's title, description and link, each navigation entry, and the text of each panel an app adds
+(with its links' targets). Ids in links are replaced by the names of
 the organisations and municipalities they point at, since a fresh database gives new ids.
 
 To record a deliberate change: STROM_WRITE_SNAPSHOT=1 .venv/bin/pytest tests/test_home_snapshot.py
@@ -11,9 +12,11 @@ To record a deliberate change: STROM_WRITE_SNAPSHOT=1 .venv/bin/pytest tests/tes
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -37,6 +40,13 @@ def _without_ids(text: str, names: dict[str, str]) -> str:
     return text
 
 
+def _as_text(html: str) -> str:
+    """The words of a fragment and the target of each link, the site's own address left out."""
+    html = html.replace(settings.STROM_BASE_URL.rstrip("/"), "{site}")
+    html = re.sub(r'<a [^>]*href="([^"]*)"[^>]*>', r"[\1] ", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 def _seen_by(client) -> dict:
     response = client.get(reverse("site:home"))
     assert response.status_code == 200
@@ -56,6 +66,11 @@ def _seen_by(client) -> dict:
             ],
             "navigation": [
                 [str(item.label), item.url, item.url_name] for item in response.context["nav_items"]
+            ],
+            # What apps add to the home page, as text with the links' targets (issue 9: the public
+            # help page to share).
+            "panels": [
+                [panel.app, _without_ids(_as_text(panel.html), names)] for panel in response.context["panels"]
             ],
         }
 

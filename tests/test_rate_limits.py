@@ -17,6 +17,7 @@ from django.utils import timezone
 from strom.accounts.actions import do_create_api_token
 from strom.accounts.roles import Role
 from strom.core.models import AuditEvent
+from strom.directory.public_address import address_of
 from tests.factories import TEST_PASSWORD
 
 SIGN_IN = "/accounts/sign-in/"
@@ -34,7 +35,7 @@ def from_address(address: str, **extra) -> Client:
 
 
 def public_help(world) -> str:
-    return reverse("help:public_help", args=[world.municipal.municipality.pk])
+    return address_of(world.municipal.municipality).path
 
 
 def assert_refused_page(response):

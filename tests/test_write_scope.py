@@ -14,6 +14,7 @@ from strom.accounts.models import OrganisationArea
 from strom.accounts.roles import Role
 from strom.core.models import AuditEvent
 from strom.directory.models import Location, NeedTerm, Service
+from strom.directory.public_address import address_of
 from strom.directory.taxonomy import sync_need_terms
 from tests.factories import MunicipalityFactory, OrganisationFactory, make_member
 
@@ -49,7 +50,7 @@ def post_service(user, organisation, municipality):
 
 
 def public_page(municipality) -> str:
-    return Client().get(reverse("help:public_help", args=[municipality.pk])).content.decode()
+    return Client().get(address_of(municipality).path).content.decode()
 
 
 def test_it_refuses_a_provider_publishing_into_another_country(world, needs):
