@@ -183,6 +183,18 @@ def organisations_working_in(municipality, organisation_ids) -> set:
     )
 
 
+def organisations_serving(municipality_ids) -> QuerySet[Organisation]:
+    """The active organisations that work in any of these municipalities: based there, granted by its
+    coordinators, or appointed for its whole country (`Access.works_in` tells the same for one's own)."""
+    ids = [str(pk) for pk in municipality_ids]
+    granted = OrganisationArea.objects.active().filter(
+        Q(municipality_id__in=ids) | Q(country__municipalities__id__in=ids)
+    )
+    return Organisation.objects.filter(
+        Q(municipality_id__in=ids) | Q(pk__in=granted.values("organisation_id")), is_active=True
+    )
+
+
 def organisation_works_in(organisation, municipality) -> bool:
     return organisation.pk in organisations_working_in(municipality, [organisation.pk])
 

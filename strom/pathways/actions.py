@@ -164,12 +164,14 @@ def _fill_from_version(pathway, data: PathwayData, organisations, needs) -> None
 @transaction.atomic
 def do_save_step(*, actor, step: Step, needs) -> Step:
     pathway_id = step.stage.pathway_id
+    kept = set()  # organisations the step already names stay valid (StepForm)
     if not step._state.adding:
         stored = Step.objects.select_for_update().select_related("stage__pathway").get(pk=step.pk)
         _require(stored.stage.pathway_id == pathway_id)
+        kept = {str(pk) for pk in (stored.responsible_id, stored.backup_id) if pk}
     municipality_id = Pathway.objects.values_list("municipality_id", flat=True).get(pk=pathway_id)
     _require(can.can_edit_pathways_of(get_access(actor), municipality_id))
-    partners = {
+    partners = kept | {
         str(pk)
         for pk in queries.partner_organisations(step.stage.pathway.municipality).values_list("pk", flat=True)
     }

@@ -2,8 +2,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from strom.accounts.models import Organisation
 from strom.core.text import NOTE_MAX, refuse_control_characters
-from strom.directory.forms import NeedChoiceField
+from strom.directory.forms import NeedChoiceField, OrganisationField
 from strom.directory.models import NeedTerm
 from strom.pathways.models import Agreement, Audience, NationalMechanism, Phase, Step
 
@@ -35,7 +36,7 @@ class CreatePathwayForm(forms.Form):
         return data
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
+class OrganisationChoiceField(OrganisationField):
     def label_from_instance(self, obj):
         return obj.name if obj.municipality_id else _("%(name)s (national)") % {"name": obj.name}
 
@@ -80,8 +81,12 @@ class StepForm(forms.ModelForm):
 
     def __init__(self, *args, partners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = partners
-        self.fields["backup"].queryset = partners
+        # Only organisations that work in the municipality are offered; one the step already names stays
+        # valid after its grant ends, so that the step can still be edited (the health check flags it).
+        stored = [pk for pk in (self.instance.responsible_id, self.instance.backup_id) if pk]
+        offered = partners | Organisation.objects.filter(pk__in=stored) if stored else partners
+        self.fields["responsible"].queryset = offered
+        self.fields["backup"].queryset = offered
 
     def clean(self):
         data = super().clean()
