@@ -22,6 +22,20 @@ def can_edit_service(access: Access, service) -> bool:
     return can_edit_for(access, service.organisation_id, service.municipality_id)
 
 
+def can_add_service_area(
+    access: Access, organisation_id, municipality_id, *, organisation_works_there
+) -> bool:
+    """A service may be said to work in a further municipality only where its organisation works and
+    where the person could list the organisation's services themselves (issue 9)."""
+    return organisation_works_there and can_edit_for(access, organisation_id, municipality_id)
+
+
+def can_serve_whole_country(access: Access, country_code, *, appointed) -> bool:
+    """A whole country: for an organisation appointed nationally there, or by that country's national
+    coordinator, who could appoint it."""
+    return appointed or country_code in access.countries_with(Perm.APPOINT_NATIONAL_ORGANISATIONS)
+
+
 def can_see_confidential(access: Access, location) -> bool:
     """A shelter's address (security.md 10): the municipality's coordinators, and the staff of the
     providing organisation whose role needs it (caseworkers, service staff). Being a member is not
