@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError
 from jsonschema import Draft202012Validator
 
 from strom.accounts.access import get_access
-from strom.accounts.models import Organisation
+from strom.accounts.models import Organisation, OrganisationArea
 from strom.accounts.roles import Role
 from strom.core.models import AuditEvent
 from strom.directory.hsds import applying, exporting, mapping, pages, reading, schema
-from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
+from strom.directory.models import Location, NeedTerm, Service, ServiceArea, ServiceLanguage
 from strom.directory.taxonomy import sync_need_terms
 from strom.directory.taxonomy import taxonomy as need_taxonomy
 from tests.factories import CountryFactory, MunicipalityFactory
@@ -72,6 +72,13 @@ def home(world, needs):
         emergency_response_hours=2,
         serves_children=True,
         serves_men=False,
+        serves_families=True,
+        independent_of_cooperation=True,
+        open_to_presumed_victims=True,
+        is_free=True,
+        special_needs=["pregnancy", "mental_health"],
+        exploitation_experience=["sexual", "labour"],
+        funding=["state_programme", "donors"],
     )
     shelter.locations.add(
         place(
@@ -102,6 +109,12 @@ def home(world, needs):
         description="Walk in, or call first.",
         hours="Mon-Fri 9:00-17:00",
         is_free=False,
+        independent_of_cooperation=True,
+        open_to_presumed_victims=False,
+        conditions=["declared_residence", "legal_stay"],
+        time_limit_days=60,
+        conditions_note="Bring any papers you have; none are required.",
+        funding=["municipality"],
     )
     advice.locations.add(town_hall)
     helpline = make_service(
@@ -123,6 +136,8 @@ def home(world, needs):
         name="Closed desk",
         status="inactive",
         independent_of_cooperation=False,
+        availability="potential",
+        exploitation_experience=["begging"],
     )
     closed.locations.add(town_hall)
     return world.ngo.municipality
@@ -158,6 +173,16 @@ FIELDS = (
     "serves_women",
     "serves_men",
     "serves_other_genders",
+    "serves_families",
+    "independent_of_cooperation",
+    "open_to_presumed_victims",
+    "conditions",
+    "time_limit_days",
+    "conditions_note",
+    "funding",
+    "special_needs",
+    "exploitation_experience",
+    "availability",
 )
 
 
@@ -176,14 +201,23 @@ def _location_facts(loc, *, withheld=False):
     )
 
 
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
 def snapshot(municipality, *, confidential=True, withheld=False):
     """The directory as people see it, without ids: what a round trip must keep."""
-    services = services_of(municipality).prefetch_related("needs", "languages", "locations__organisation")
+    services = services_of(municipality).prefetch_related(
+        "needs", "languages", "locations__organisation", "areas__municipality"
+    )
     return sorted(
         (
             service.name,
             service.organisation.name,
-            tuple(getattr(service, name) for name in FIELDS),
+            tuple(_hashable(getattr(service, name)) for name in FIELDS),
+            tuple(
+                sorted((area.country_id or area.municipality.name, area.name) for area in service.areas.all())
+            ),
             tuple(sorted(need.code for need in service.needs.all())),
             tuple(sorted(language.code for language in service.languages.all())),
             tuple(
@@ -425,8 +459,20 @@ def test_it_keeps_page_parameters_within_bounds():
 # --- Import --------------------------------------------------------------------------------------
 
 
+def serve_a_region_too(world, home):
+    """The helpline also works in Ezermala (in the region Vidzeme), where its organisation works too."""
+    ezermala = MunicipalityFactory(country=world.ngo.country, name="Ezermala")
+    OrganisationArea.objects.create(
+        organisation=world.municipal, municipality=ezermala, granted_by=world[Role.COORDINATOR]
+    )
+    helpline = services_of(home).get(name="Helpline")
+    ServiceArea.objects.create(service=helpline, municipality=ezermala, name="Vidzeme")
+    return ezermala
+
+
 @pytest.mark.parametrize("form", ["json", "zip", "tabular"])
 def test_it_gives_the_same_directory_after_export_and_import(world, home, empty, form):
+    serve_a_region_too(world, home)
     services = services_of(home)
     payload = {
         "json": lambda: json.dumps(exporting.export_directory(services, location_filter=everywhere)).encode(),

@@ -87,7 +87,7 @@ def run_directory_import(import_id: str) -> None:
     if job.status != DirectoryImport.Status.QUEUED:
         return  # already done: running twice changes nothing
     actor = User.objects.get(pk=job.created_by_id)
-    plan = plan_import(bytes(job.payload), job.municipality, kind=job.kind)
+    plan = plan_import(bytes(job.payload), job.municipality, kind=job.kind, actor=actor)
 
     def progress(done: int, total: int) -> None:
         HUEY.put(progress_key(import_id), {"done": done, "total": total})

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from strom.core.audit import log_event
 from strom.directory.hsds.reading import ImportPlan, ImportSummary, Resolution, resolve
 from strom.directory.hsds.schema import Problem
-from strom.directory.models import Location, Service, ServiceLanguage
+from strom.directory.models import Location, Service, ServiceArea, ServiceLanguage
 
 
 def _refusal(problems: list[Problem]) -> str:
@@ -82,6 +82,16 @@ def _set_locations(service: Service, location_ids: list[uuid.UUID]) -> None:
     service.locations.set([*location_ids, *kept])
 
 
+def _set_areas(service: Service, rows) -> None:
+    """The file says where each service works: its areas replace the stored ones (none: only the
+    municipality that lists it). resolve() has checked them for the importing person."""
+    ServiceArea.objects.filter(service=service).delete()
+    ServiceArea.objects.bulk_create(
+        ServiceArea(service=service, municipality=row.municipality, country_id=row.country, name=row.name)
+        for row in rows
+    )
+
+
 def _save_services(plan: ImportPlan, resolution: Resolution, municipality, progress) -> None:
     existing = Service.objects.in_bulk([uid for uid, _ in resolution.services.values()])
     total = len(plan.services)
@@ -94,6 +104,7 @@ def _save_services(plan: ImportPlan, resolution: Resolution, municipality, progr
         service.needs.set(draft.needs)
         _set_languages(service, draft.languages)
         _set_locations(service, [resolution.locations[sid][0] for sid in draft.location_ids])
+        _set_areas(service, resolution.areas.get(draft.source_id, []))
         service.refresh_codes()
         if progress is not None:
             progress(done, total)
@@ -106,14 +117,15 @@ def apply_import(
 
     Raises ValidationError, naming the first problem, when the plan has problems, was checked for
     another municipality, or no longer fits the directory. progress(done, total) is called after
-    each service. Permission checks belong to the caller (an action)."""
+    each service. Permission checks belong to the caller (an action), except where each service works:
+    its areas are checked against the actor by the page's rules (strom/directory/areas.py)."""
     if str(municipality.pk) != plan.municipality_id:
         raise ValidationError(gettext("This import was checked for another municipality. Check it again."))
     if plan.problems:
         raise ValidationError(_refusal(plan.problems))
     try:
         with transaction.atomic():
-            resolution = resolve(plan, municipality)
+            resolution = resolve(plan, municipality, actor=actor)
             if resolution.problems:
                 raise ValidationError(_refusal(resolution.problems))
             summary = resolution.summary()

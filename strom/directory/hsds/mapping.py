@@ -1,9 +1,13 @@
 """The field mapping between Strom and Open Referral HSDS 3.0, from Strom's side: one object at a time.
 
-An HSDS organization is a Strom Organisation. What HSDS has no field for (needs, who is served,
-capacity, unconditional help, a confidential address) travels as attributes with terms of two Strom
-taxonomies, so that an import restores it exactly (reading.py reads them back). Confidential locations
-(shelters) leave only through a location_filter that allows them; the default never does.
+An HSDS organization is a Strom Organisation. What HSDS has a shape for uses it: the conditions in words
+as eligibility_description, "free" as a cost_option (none while the provider has not answered), the
+funding sources as funding rows, and where a service works as service_area rows (each area a Strom
+urn in uri, see area_uri). What HSDS has no field for (needs, who is served, capacity, the two parts of
+unconditional help and the other conditions as codes, a confidential address) travels as attributes
+with terms of two Strom taxonomies, so that an import restores it exactly (reading.py reads them back).
+Confidential locations (shelters) leave only through a location_filter that allows them; the default
+never does.
 
 Holds the ids (NAMESPACE), the two taxonomies and their terms, the location filters, and
 organization_to_hsds, location_to_hsds and service_to_hsds. It never writes to the database, checks
@@ -16,9 +20,20 @@ from dataclasses import dataclass
 
 from django.conf.locale import LANG_INFO
 from django.db.models import Prefetch, QuerySet
+from django.utils import translation
 
 from strom.accounts.models import Organisation
-from strom.directory.models import Location, NeedTerm, Service
+from strom.core.exploitation import ExploitationForm
+from strom.directory.models import (
+    Availability,
+    Condition,
+    Funding,
+    Location,
+    NeedTerm,
+    Service,
+    ServiceArea,
+    SpecialNeed,
+)
 from strom.directory.permissions import can_see_confidential
 from strom.directory.taxonomy import taxonomy as need_taxonomy
 
@@ -27,7 +42,7 @@ NAMESPACE = uuid.UUID("812dc309-f61b-43d8-908f-40633eb503d8")
 
 NEEDS = "strom-needs"
 PROPERTIES = "strom-service-properties"
-PROPERTIES_VERSION = "2026.1"
+PROPERTIES_VERSION = "2026.2"  # 2026.2: the two parts of "unconditional", conditions, facts (issue 9)
 ALL_DAYS = "MO,TU,WE,TH,FR,SA,SU"
 
 LocationFilter = Callable[[Location], bool]
@@ -53,7 +68,10 @@ def every_location(location: Location) -> bool:
 
 @dataclass(frozen=True)
 class Property:
-    """A Strom field that HSDS has no place for, carried as an attribute with a term and a value."""
+    """A Strom field that HSDS has no place for, carried as an attribute with a term and a value.
+
+    kind: bool ("true"/"false"; with nullable, also "" for not answered yet), int (a whole number or ""),
+    str (text; with codes, one code of that list) or list (codes of that list separated by spaces)."""
 
     code: str
     field: str
@@ -61,6 +79,16 @@ class Property:
     name: str
     description: str
     entity: str = "service"
+    nullable: bool = False
+    codes: type | None = None  # a TextChoices class: the codes a str or list value may hold
+
+
+def _codes_of(choices) -> str:
+    return ", ".join(choices.values)
+
+
+def _answer(what: str) -> str:
+    return f"{what} true, false, or empty while the provider has not answered."
 
 
 # Term names are data in English, like the need taxonomy's English names, not interface text.
@@ -77,13 +105,46 @@ SERVICE_PROPERTIES = (
     Property("capacity_total", "capacity_total", int, "Places in all", "Empty if not stated."),
     Property("capacity_free", "capacity_free", int, "Free places", "Empty if not stated."),
     Property(
-        "is_unconditional",
-        "is_unconditional",
+        "independent_of_cooperation",
+        "independent_of_cooperation",
         bool,
-        "Unconditional",
-        "Help does not depend on cooperating with the police or in criminal proceedings.",
+        "Help without cooperating with the police",
+        _answer(
+            "Help does not depend on cooperating with the police or taking part in criminal proceedings:"
+        ),
+        nullable=True,
     ),
-    Property("is_free", "is_free", bool, "Free for the person", "The person pays nothing."),
+    Property(
+        "open_to_presumed_victims",
+        "open_to_presumed_victims",
+        bool,
+        "Help without formal identification",
+        _answer("Presumed and potential victims are helped too; nobody has to be formally identified first:"),
+        nullable=True,
+    ),
+    Property(
+        "conditions",
+        "conditions",
+        list,
+        "Other conditions",
+        "What a person must have or do to get the help, as codes separated by spaces "
+        f"({_codes_of(Condition)}); empty: none.",
+        codes=Condition,
+    ),
+    Property(
+        "time_limit_days",
+        "time_limit_days",
+        int,
+        "Time limit (days)",
+        "Help is given for at most this many days; empty: no time limit.",
+    ),
+    Property(
+        "conditions_note",
+        "conditions_note",
+        str,
+        "Conditions in the provider's words",
+        "Free text; eligibility_description says the same together with the coded conditions.",
+    ),
     Property("serves_adults", "serves_adults", bool, "Serves adults", "Adults are served."),
     Property("serves_children", "serves_children", bool, "Serves children", "Children are served."),
     Property(
@@ -101,6 +162,33 @@ SERVICE_PROPERTIES = (
         bool,
         "Serves people of other genders",
         "People of other genders are served.",
+    ),
+    Property(
+        "serves_families", "serves_families", bool, "Serves families", "Families with children are served."
+    ),
+    Property(
+        "special_needs",
+        "special_needs",
+        list,
+        "Special needs it can meet",
+        f"Codes separated by spaces ({_codes_of(SpecialNeed)}); empty: none stated.",
+        codes=SpecialNeed,
+    ),
+    Property(
+        "exploitation_experience",
+        "exploitation_experience",
+        list,
+        "Experience with forms of exploitation",
+        f"Codes separated by spaces ({_codes_of(ExploitationForm)}); empty: none stated.",
+        codes=ExploitationForm,
+    ),
+    Property(
+        "availability",
+        "availability",
+        str,
+        "Offered today or on request",
+        "existing: offered today; potential: the provider could offer it if asked.",
+        codes=Availability,
     ),
 )
 LOCATION_PROPERTIES = (
@@ -139,7 +227,8 @@ def taxonomies() -> list[dict]:
             "id": taxonomy_id(PROPERTIES),
             "name": PROPERTIES,
             "description": "Properties of a Strom service or location that HSDS has no field for; "
-            "the attribute's value holds true, false or a whole number (empty: not stated).",
+            "the attribute's value holds true or false, a whole number, codes separated by spaces, or "
+            "text, as each term's description says (empty: not stated, or not answered yet).",
             "version": PROPERTIES_VERSION,
         },
     ]
@@ -183,8 +272,9 @@ def taxonomy_terms() -> list[dict]:
 def with_hsds_details(services: QuerySet[Service]) -> QuerySet[Service]:
     """Everything an export reads, in a fixed number of queries whatever the number of services."""
     locations = Location.objects.select_related("organisation", "municipality").order_by("name")
+    areas = ServiceArea.objects.select_related("municipality", "country").order_by("pk")
     return services.select_related("organisation", "municipality").prefetch_related(
-        "needs", "languages", Prefetch("locations", queryset=locations)
+        "needs", "languages", Prefetch("locations", queryset=locations), Prefetch("areas", queryset=areas)
     )
 
 
@@ -201,6 +291,8 @@ def _child(link: str, parent_id: str, kind: str, key: str = "", **values) -> dic
 def _value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return " ".join(value)
     return "" if value is None else str(value)
 
 
@@ -230,10 +322,84 @@ def _schedules(service: Service) -> list[dict]:
     return [_child("service_id", sid, "schedule", **hours)] if hours else []
 
 
-def _cost_option(service: Service) -> dict:
+def _cost_options(service: Service) -> list[dict]:
+    """Free: a cost option of 0; not free: one without an amount; not answered yet: none at all."""
+    if service.is_free is None:
+        return []
     if service.is_free:
-        return _child("service_id", str(service.pk), "cost_option", option="Free of charge", amount=0)
-    return _child("service_id", str(service.pk), "cost_option", option="The person may have to pay")
+        return [_child("service_id", str(service.pk), "cost_option", option="Free of charge", amount=0)]
+    return [_child("service_id", str(service.pk), "cost_option", option="The person may have to pay")]
+
+
+def _english_labels(choices, codes) -> list[str]:
+    with translation.override("en"):
+        labels = dict(choices.choices)
+        return [str(labels.get(code, code)) for code in codes]
+
+
+def eligibility_description(service: Service) -> str:
+    """The conditions in words, in English like the taxonomies' terms: what the provider answered,
+    and what it has not answered yet."""
+    parts = [
+        {
+            True: "Help does not depend on cooperating with the police or on criminal proceedings.",
+            False: "Only for people who cooperate with the police or take part in criminal proceedings.",
+            None: "Not answered yet: whether help depends on cooperating with the police.",
+        }[service.independent_of_cooperation],
+        {
+            True: "Presumed and potential victims are helped too: no formal identification is needed.",
+            False: "Only after formal identification as a victim of trafficking.",
+            None: "Not answered yet: whether formal identification as a victim is needed.",
+        }[service.open_to_presumed_victims],
+    ]
+    if service.conditions:
+        parts.append(f"Required: {'; '.join(_english_labels(Condition, service.conditions)).lower()}.")
+    if service.time_limit_days:
+        parts.append(f"Help for at most {service.time_limit_days} days.")
+    if service.conditions_note:
+        parts.append(service.conditions_note)
+    return " ".join(parts)
+
+
+def _funding(service: Service) -> list[dict]:
+    sid = str(service.pk)
+    labels = _english_labels(Funding, service.funding)
+    return [
+        _child("service_id", sid, "funding", code, source=label)
+        for code, label in zip(service.funding, labels, strict=True)
+    ]
+
+
+AREA_URN = "urn:strom:"
+
+
+def area_uri(area: ServiceArea) -> str:
+    """A persistent identifier of the place a service area names, the same in every Strom: a country by
+    its ISO code, a municipality by its country and the short name of its public page, which is kept
+    when the municipality is renamed (urn:strom:municipality:lv:kalnupe)."""
+    if area.country_id:
+        return f"{AREA_URN}country:{area.country_id.lower()}"
+    municipality = area.municipality
+    return f"{AREA_URN}municipality:{municipality.country_id.lower()}:{municipality.slug}"
+
+
+def _service_areas(service: Service) -> list[dict]:
+    """The municipality that lists the service, by name (it needs no uri: an import lists the service
+    in its own municipality), then each further area with its urn; a region's name is the area's
+    name, and the place's own name is its description."""
+    sid = str(service.pk)
+    rows = [_child("service_id", sid, "service_area", name=service.municipality.name)]
+    for area in service.areas.all():
+        place = area.country.display_name if area.country_id else area.municipality.name
+        uri = area_uri(area)
+        with translation.override("en"):
+            place = str(place)
+        rows.append(
+            _child(
+                "service_id", sid, "service_area", uri, name=area.name or place, description=place, uri=uri
+            )
+        )
+    return rows
 
 
 def location_to_hsds(location: Location, *, with_address: bool = True) -> dict:
@@ -298,8 +464,10 @@ def service_to_hsds(
             child("service_id", sid, "language", lang.code, code=lang.code, name=_language_name(lang.code))
             for lang in service.languages.all()
         ],
-        "service_areas": [child("service_id", sid, "service_area", name=service.municipality.name)],
-        "cost_options": [_cost_option(service)],
+        "eligibility_description": eligibility_description(service),
+        "service_areas": _service_areas(service),
+        "cost_options": _cost_options(service),
+        "funding": _funding(service),
         "contacts": [child("service_id", sid, "contact", title=service.referral_contact)]
         if service.referral_contact
         else [],

@@ -22,13 +22,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext
 
-from strom.accounts.models import Organisation
+from strom.accounts.access import get_access
+from strom.accounts.models import Country, Municipality, Organisation
 from strom.core.spreadsheets import unescape_cell
 from strom.core.text import code_point, first_refused_character, strip_control_characters
+from strom.directory.areas import AreaRow, check_areas
 from strom.directory.hsds.mapping import (
     ALL_DAYS,
+    AREA_URN,
     NAMESPACE,
     NEEDS,
     PROPERTIES,
@@ -47,7 +51,8 @@ from strom.directory.hsds.schema import (
     table_file,
     validator_for,
 )
-from strom.directory.models import Location, NeedTerm, Service
+from strom.directory.models import Funding, Location, NeedTerm, Service, ServiceArea
+from strom.directory.queries import area_scope
 
 # --- Reading a file -----------------------------------------------------------------------------
 
@@ -332,6 +337,17 @@ class LocationDraft:
     origin: Origin
 
 
+@dataclass(frozen=True)
+class AreaDraft:
+    """A service_area row with a Strom urn (mapping.area_uri): a country, or a municipality by its
+    country and the short name of its public page."""
+
+    country: str
+    slug: str  # empty for a whole country
+    name: str
+    origin: Origin
+
+
 @dataclass
 class ServiceDraft:
     source_id: str
@@ -341,6 +357,7 @@ class ServiceDraft:
     languages: list[str]
     location_ids: list[str]
     origin: Origin
+    areas: list[AreaDraft] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -442,12 +459,36 @@ def _taxonomy_of(term: dict) -> str:
     return ""
 
 
+def _parse_codes(prop: Property, text: str) -> list[str]:
+    codes = text.replace(",", " ").split()
+    unknown = [code for code in codes if code not in prop.codes.values]
+    if unknown:
+        message = gettext('"%(codes)s" is not a code of "%(name)s". The codes are: %(known)s.')
+        raise ValueError(
+            message % {"codes": " ".join(unknown), "name": prop.name, "known": ", ".join(prop.codes.values)}
+        )
+    return sorted(set(codes))
+
+
 def _parse_property(prop: Property, raw):
+    if prop.kind is str and prop.codes is None:
+        return raw.strip() if isinstance(raw, str) else ""
     text = raw.strip().lower() if isinstance(raw, str) else ""
     if prop.kind is bool:
         if text in ("true", "false"):
             return text == "true"
+        if prop.nullable and not text:
+            return None  # not answered yet
+        if prop.nullable:
+            raise ValueError(gettext("This must be true, false, or empty while it is not answered."))
         raise ValueError(gettext("This must be true or false."))
+    if prop.kind is list:
+        return _parse_codes(prop, text)
+    if prop.kind is str:
+        if text in prop.codes.values:
+            return text
+        message = gettext('This must be one of the codes of "%(name)s": %(known)s.')
+        raise ValueError(message % {"name": prop.name, "known": ", ".join(prop.codes.values)})
     if not text:
         return None
     if text.isascii() and text.isdigit():
@@ -455,9 +496,23 @@ def _parse_property(prop: Property, raw):
     raise ValueError(gettext("This must be a whole number (0 or more), or empty."))
 
 
+# Properties of Strom 2026.1 files, read the way migration 0007 read the same columns: the old check
+# boxes started ticked, so "true" may be nobody's answer and becomes unknown; "false" was given on
+# purpose and stays. The old "unconditional" meant independent of cooperation with the police.
+LEGACY_PROPERTIES = {"is_unconditional": "independent_of_cooperation", "is_free": "is_free"}
+
+
+def _read_legacy(code: str, attribute: dict, values: dict, ctx) -> None:
+    text = _text(attribute, "value").strip().lower()
+    if text not in ("true", "false"):
+        ctx.reader.problem(attribute, "value", gettext("This must be true or false."))
+        return
+    values.setdefault(LEGACY_PROPERTIES[code], False if text == "false" else None)
+
+
 def _read_attributes(obj: dict, entity: str, ctx: _Context) -> tuple[list[str], dict, dict]:
     """Needs and Strom properties from the attributes; attributes of other taxonomies are not ours."""
-    needs, values, sources = [], {}, {}
+    needs, values, sources, legacy = [], {}, {}, []
     for attribute in _dicts(obj, "attributes"):
         term = attribute.get("taxonomy_term")
         if not isinstance(term, dict):
@@ -471,6 +526,8 @@ def _read_attributes(obj: dict, entity: str, ctx: _Context) -> tuple[list[str], 
             else:
                 message = gettext('"%(code)s" is not a need of the need taxonomy.') % {"code": code}
                 ctx.reader.problem(target, key, message if code else gettext("This need has no code."))
+        elif taxonomy == PROPERTIES and entity == "service" and code in LEGACY_PROPERTIES:
+            legacy.append((code, attribute))
         elif taxonomy == PROPERTIES:
             prop = PROPERTY_BY_CODE.get(code)
             if prop is None or prop.entity != entity:
@@ -482,6 +539,8 @@ def _read_attributes(obj: dict, entity: str, ctx: _Context) -> tuple[list[str], 
                 sources[prop.field] = (attribute, "value")
             except ValueError as error:
                 ctx.reader.problem(attribute, "value", str(error))
+    for code, attribute in legacy:  # after the current properties, which win where both are given
+        _read_legacy(code, attribute, values, ctx)
     return needs, values, sources
 
 
@@ -521,13 +580,43 @@ def _around_the_clock(schedule: dict) -> bool:
     )
 
 
-def _read_fallbacks(obj: dict, values: dict) -> None:
-    """Files from elsewhere carry no Strom properties: read 24/7 and cost from the standard fields."""
+def _read_fallbacks(obj: dict, values: dict, sources: dict) -> None:
+    """Files from elsewhere carry no Strom properties: read 24/7 and the conditions in words from the
+    standard fields."""
     if "available_24_7" not in values and any(_around_the_clock(s) for s in _dicts(obj, "schedules")):
         values["available_24_7"] = True
+    if "conditions_note" not in values and _text(obj, "eligibility_description").strip():
+        values["conditions_note"] = _text(obj, "eligibility_description").strip()
+        sources["conditions_note"] = (obj, "eligibility_description")
+
+
+def _is_free(obj: dict, values: dict) -> None:
+    """Free when a cost option costs nothing, not free when every one costs something or says nothing
+    of the amount; no cost option at all: not answered yet. An old Strom file's is_free decides alone."""
+    if "is_free" in values:
+        return
     costs = _dicts(obj, "cost_options")
-    if "is_free" not in values and costs:
-        values["is_free"] = any(type(c.get("amount")) in (int, float) and c["amount"] == 0 for c in costs)
+    values["is_free"] = (
+        any(type(c.get("amount")) in (int, float) and c["amount"] == 0 for c in costs) if costs else None
+    )
+
+
+def _funding(obj: dict, values: dict, reader: _Reader) -> None:
+    """Each funding row's source, as the code or the English name of one of Strom's funding sources."""
+    with translation.override("en"):
+        names = {str(label).lower(): code for code, label in Funding.choices}
+        known = ", ".join(str(label) for _code, label in Funding.choices)
+    names |= {code: code for code in Funding.values}
+    codes = []
+    for row in _dicts(obj, "funding"):
+        source = _text(row, "source").strip()
+        code = names.get(source.lower())
+        if code is None:
+            message = gettext('"%(source)s" is not a funding source Strom knows. Use one of: %(known)s.')
+            reader.problem(row, "source", message % {"source": source[:80], "known": known})
+        else:
+            codes.append(code)
+    values["funding"] = sorted(set(codes))
 
 
 def _languages(obj: dict, reader: _Reader) -> list[str]:
@@ -635,7 +724,9 @@ def _draft_service(obj: dict, ctx: _Context) -> None:
     needs, properties, property_sources = _read_attributes(obj, "service", ctx)
     values |= properties
     sources |= property_sources
-    _read_fallbacks(obj, values)
+    _read_fallbacks(obj, values, sources)
+    _is_free(obj, values)
+    _funding(obj, values, ctx.reader)
     _check_fields(Service(**values), sources, obj, ctx.reader, exclude=["organisation", "municipality"])
     _check_capacity(values, sources, obj, ctx.reader)
     organisation_id = _organisation_of(obj, ctx)
@@ -651,17 +742,43 @@ def _draft_service(obj: dict, ctx: _Context) -> None:
             languages=_languages(obj, ctx.reader),
             location_ids=list(dict.fromkeys(i for i in location_ids if i)),
             origin=ctx.reader.origin(obj),
+            areas=_draft_areas(obj, ctx.reader),
         )
     )
 
 
-def plan_import(payload, municipality, *, kind: str | None = None) -> ImportPlan:
+def _draft_areas(obj: dict, reader: _Reader) -> list[AreaDraft]:
+    """The service's areas with a Strom urn. A row without one (the listing municipality by name, or
+    another system's free text) names no place Strom can tell, and is not read."""
+    drafts = []
+    for row in _dicts(obj, "service_areas"):
+        uri = _text(row, "uri").strip().lower()
+        if not uri.startswith(AREA_URN):
+            continue
+        kind, _, rest = uri.removeprefix(AREA_URN).partition(":")
+        country, _, slug = rest.partition(":")
+        well_formed = len(country) == 2 and country.isalpha() and country.isascii()
+        if kind == "country" and well_formed and not slug:
+            drafts.append(AreaDraft(country.upper(), "", "", reader.origin(row)))
+        elif kind == "municipality" and well_formed and slug:
+            drafts.append(AreaDraft(country.upper(), slug, _text(row, "name").strip(), reader.origin(row)))
+        else:
+            message = gettext(
+                "This is not an area Strom knows: use urn:strom:country:<code> or "
+                "urn:strom:municipality:<country code>:<name in the public address>."
+            )
+            reader.problem(row, "uri", message)
+    return drafts
+
+
+def plan_import(payload, municipality, *, kind: str | None = None, actor=None) -> ImportPlan:
     """Read and check an import for a municipality's directory, writing nothing (a dry run).
 
     payload: JSON (bytes, text, or parsed: a list of HSDS services, or an object with "services" or
     "contents" and optionally "organizations"), a zip of the tabular package (bytes), or the tabular
     package as a dict of CSV texts by file name. kind ("json", "zip", "tabular") says which; without
-    it, it is guessed. The plan lists every problem by row and field.
+    it, it is guessed. The plan lists every problem by row and field. With actor, the service areas are
+    checked against where that person may say a service works (apply_import always checks them).
     """
     reader = _Reader()
     services, organisations = _read(payload, kind, reader)
@@ -675,7 +792,7 @@ def plan_import(payload, municipality, *, kind: str | None = None) -> ImportPlan
             _draft_service(obj, ctx)
     if not services and not reader.problems:
         reader.whole(gettext("The file holds no services."))
-    resolution = resolve(ctx.plan, municipality)
+    resolution = resolve(ctx.plan, municipality, actor=actor)
     reader.problems += resolution.problems
     ctx.plan.problems = reader.unique_problems()
     ctx.plan.preview = replace(resolution.summary(), confidential_left_out=ctx.confidential_left_out)
@@ -693,6 +810,7 @@ class Resolution:
     renamed: dict[uuid.UUID, Organisation]
     problems: list[Problem]
     to_grant: list[Organisation] = field(default_factory=list)  # to record as serving the municipality
+    areas: dict[str, list[AreaRow]] = field(default_factory=dict)  # checked areas by the file's service id
 
     def summary(self) -> ImportSummary:
         new = {o.pk for o in self.organisations.values() if o._state.adding}
@@ -785,7 +903,7 @@ def _to_grant(plan: ImportPlan, organisations: dict, municipality) -> list[Organ
     return [o for pk, o in sorted(existing.items(), key=lambda item: str(item[0])) if pk not in working]
 
 
-def resolve(plan: ImportPlan, municipality) -> Resolution:
+def resolve(plan: ImportPlan, municipality, *, actor=None) -> Resolution:
     organisations, renamed, problems = _resolve_organisations(plan, municipality)
     to_grant = _to_grant(plan, organisations, municipality)
     scope = municipality.pk
@@ -793,4 +911,71 @@ def resolve(plan: ImportPlan, municipality) -> Resolution:
         Service, [d.source_id for d in plan.services], "municipality_id", scope, "service"
     )
     locations = _resolve_ids(Location, list(plan.locations), "municipality_id", scope, "location")
-    return Resolution(organisations, services, locations, renamed, problems, to_grant)
+    areas = _resolve_areas(plan, municipality, organisations, services, actor, problems)
+    return Resolution(organisations, services, locations, renamed, problems, to_grant, areas)
+
+
+class _Unchecked:
+    """The dry run without a person: every place allowed, so that only what is wrong for anyone shows."""
+
+    def allows_municipality(self, municipality) -> bool:
+        return True
+
+    def allows_country(self, country_code: str) -> bool:
+        return True
+
+
+def _resolve_areas(plan, municipality, organisations, services, actor, problems) -> dict[str, list[AreaRow]]:
+    """Each service's areas as rows to store, checked by the same rules as the page's form
+    (strom/directory/areas.py): an area outside where the organisation works, or where the importing
+    person may not list its services, is refused by row; so is a place that Strom does not have."""
+    wanted = [area for draft in plan.services for area in draft.areas]
+    if not wanted:
+        return {draft.source_id: [] for draft in plan.services}
+    places = Municipality.objects.filter(
+        country_id__in={a.country for a in wanted}, slug__in={a.slug for a in wanted if a.slug}
+    )
+    by_slug = {(m.country_id, m.slug): m for m in places}
+    countries = set(
+        Country.objects.filter(code__in={a.country for a in wanted}).values_list("code", flat=True)
+    )
+    access = get_access(actor) if actor is not None else None
+    existing = [uid for uid, found in services.values() if found]
+    holders = dict(Service.objects.filter(pk__in=existing).values_list("pk", "organisation_id"))
+    stored: dict = {}
+    for area in ServiceArea.objects.filter(service_id__in=existing).select_related("municipality"):
+        key = AreaRow(area.municipality, area.country_id).key
+        stored.setdefault(area.service_id, set()).add(key)
+    checked_rows = {}
+    for draft in plan.services:
+        organisation = organisations.get(draft.organisation_id)
+        rows = []
+        for area in draft.areas:
+            place = by_slug.get((area.country, area.slug)) if area.slug else None
+            if area.slug and place is None:
+                message = gettext("No municipality in Strom has this address.")
+                problems.append(_problem_at(area.origin, "uri", message))
+            elif not area.slug and area.country not in countries:
+                problems.append(
+                    _problem_at(area.origin, "uri", gettext("No country in Strom has this code."))
+                )
+            elif place is not None:
+                rows.append(AreaRow(place, None, "" if area.name in ("", place.name) else area.name))
+            else:
+                rows.append(AreaRow(None, area.country, ""))
+        if organisation is None or not rows:
+            checked_rows[draft.source_id] = []
+            continue
+        uid, found = services.get(draft.source_id, (None, False))
+        same_hands = found and holders.get(uid) == organisation.pk
+        checked = check_areas(
+            rows,
+            listing=municipality,
+            organisation_name=organisation.name,
+            scope=area_scope(access, organisation) if access is not None else _Unchecked(),
+            stored=frozenset(stored.get(uid, ())) if same_hands else frozenset(),
+        )
+        for message in checked.invalid + checked.refused:
+            problems.append(_problem_at(draft.origin, "service_areas", message))
+        checked_rows[draft.source_id] = checked.rows
+    return checked_rows

@@ -136,6 +136,7 @@ TABLES = (
     "service_area",
     "service_at_location",
     "cost_option",
+    "funding",
     "contact",
     "attribute",
     "taxonomy",
@@ -148,6 +149,7 @@ SERVICE_LISTS = {
     "languages": "language",
     "service_areas": "service_area",
     "cost_options": "cost_option",
+    "funding": "funding",
     "contacts": "contact",
     "attributes": "attribute",
 }
