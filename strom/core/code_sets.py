@@ -9,6 +9,7 @@ sees a sorted list of codes; forms offer check boxes; an unknown code is refused
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,7 +83,7 @@ class CodeSetField(models.CharField):
             "choices": self.code_choices,
             "required": not self.blank,
             "widget": forms.CheckboxSelectMultiple,
-            "label": self.verbose_name,
+            "label": capfirst(self.verbose_name),
             "help_text": self.help_text,
         }
         defaults.update(kwargs)
