@@ -11,7 +11,9 @@ from strom.accounts.access import get_access
 from strom.accounts.reading_watch import SensitiveKind, note_sensitive_read
 from strom.core.audit import log_event
 from strom.directory import permissions as can
-from strom.directory.models import DirectoryImport, Location, Service, ServiceLanguage
+from strom.directory import queries
+from strom.directory.areas import AreaRow, audit_details, check_areas
+from strom.directory.models import DirectoryImport, Location, Service, ServiceArea, ServiceLanguage
 
 
 def _require(allowed: bool) -> None:
@@ -21,9 +23,16 @@ def _require(allowed: bool) -> None:
 
 @transaction.atomic
 def do_save_service(
-    *, actor, service: Service, needs, languages: list[str], location: Location | None
+    *,
+    actor,
+    service: Service,
+    needs,
+    languages: list[str],
+    location: Location | None,
+    areas: list[AreaRow] | None = None,
 ) -> Service:
-    """Create or change a service with its needs, languages and (first) location, all or nothing."""
+    """Create or change a service with its needs, languages, (first) location and the areas where it
+    works besides its own municipality, all or nothing. `areas` None keeps the stored ones."""
     access = get_access(actor)
     stored = None
     if not service._state.adding:
@@ -42,6 +51,15 @@ def do_save_service(
     for code in languages:
         ServiceLanguage.objects.get_or_create(service=service, code=code)
     service.refresh_codes()
+    stored_rows = queries.stored_areas(stored) if stored is not None else []
+    kept = areas is None
+    areas = _checked_areas(access, service, stored, stored_rows, areas)
+    if not kept:
+        ServiceArea.objects.filter(service=service).delete()
+        ServiceArea.objects.bulk_create(
+            ServiceArea(service=service, municipality=row.municipality, country_id=row.country, name=row.name)
+            for row in areas
+        )
     if location is not None:
         location.organisation = service.organisation
         location.municipality = service.municipality
@@ -52,9 +70,32 @@ def do_save_service(
         actor=actor,
         action="directory.service.created" if created else "directory.service.updated",
         obj=service,
-        details={"needs": len(needs), "languages": len(languages)},
+        details={"needs": len(needs), "languages": len(languages), "areas": audit_details(areas)},
     )
     return service
+
+
+def _checked_areas(access, service, stored, stored_rows, areas) -> list[AreaRow]:
+    """Where the service works, checked for the person (strom/directory/areas.py): a row outside their
+    reach is refused (PermissionDenied, a 404 over the API), a row that is wrong for anyone is a
+    ValidationError. Stored rows need no permission to keep, unless the service changes hands; they
+    are checked again when kept (a service moved to another country cannot keep its old areas)."""
+    as_rows = [AreaRow(row.municipality, row.country_id, row.name) for row in stored_rows]
+    if not (as_rows if areas is None else areas):
+        return []
+    same_hands = stored is not None and stored.organisation_id == service.organisation_id
+    checked = check_areas(
+        as_rows if areas is None else areas,
+        listing=service.municipality,
+        organisation_name=service.organisation.name,
+        scope=queries.area_scope(access, service.organisation),
+        stored=frozenset(row.key for row in as_rows) if same_hands else frozenset(),
+    )
+    if checked.refused:
+        raise PermissionDenied(" ".join(checked.refused))
+    if checked.invalid:
+        raise ValidationError({"service_areas": checked.invalid})
+    return checked.rows
 
 
 def _require_works_in(organisation, municipality, stored) -> None:
@@ -154,7 +195,7 @@ def do_check_directory_import(*, actor, municipality, file_name: str, payload: b
 
     _require(str(municipality.pk) in get_access(actor).municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY))
     kind = "zip" if payload[:2] == b"PK" else "json"
-    plan = plan_import(payload, municipality, kind=kind)
+    plan = plan_import(payload, municipality, kind=kind, actor=actor)
     return DirectoryImport.objects.create(
         municipality=municipality,
         created_by=actor,

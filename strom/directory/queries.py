@@ -9,7 +9,16 @@ from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, V
 from strom.accounts.access import Access
 from strom.core.access import refuse
 from strom.directory import permissions as can
-from strom.directory.models import Location, NeedTerm, Service, ServiceLanguage
+from strom.directory.areas import AreaScope
+from strom.directory.models import (
+    Availability,
+    Location,
+    NeedTerm,
+    Service,
+    ServiceArea,
+    ServiceLanguage,
+    SpecialNeed,
+)
 
 AGE_GROUP_FIELDS = {
     "adult": "serves_adults",
@@ -21,8 +30,48 @@ GENDER_FIELDS = {"woman": "serves_women", "man": "serves_men", "other": "serves_
 
 def _with_details(services: QuerySet[Service]) -> QuerySet[Service]:
     return services.select_related("organisation", "municipality").prefetch_related(
-        "needs", "languages", Prefetch("locations", queryset=Location.objects.order_by("name"))
+        "needs",
+        "languages",
+        Prefetch("locations", queryset=Location.objects.order_by("name")),
+        Prefetch("areas", queryset=_areas()),
     )
+
+
+def _areas() -> QuerySet[ServiceArea]:
+    areas = ServiceArea.objects.select_related("municipality", "country")
+    return areas.order_by("name", "municipality__name")
+
+
+def serving(municipality) -> Q:
+    """Services that work in a municipality (issue 9): listed there, or with an area that names it or
+    its whole country. Everything that asks for "the services of municipality M" filters with this: the
+    directory filter, matching, gap analysis, the public page, a pathway's health check. No query of its
+    own: it is a subquery of the caller's."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    areas = ServiceArea.objects.filter(service_id=OuterRef("pk")).filter(
+        Q(municipality_id=municipality_id) | Q(country__municipalities__id=municipality_id)
+    )
+    return Q(municipality_id=municipality_id) | Q(Exists(areas))
+
+
+def area_scope(access: Access, organisation) -> AreaScope:
+    """Where this person may say that the organisation's services work (strom/directory/areas.py), in one
+    query: the organisation's grants and national appointments."""
+    from strom.accounts.models import OrganisationArea
+
+    granted = OrganisationArea.objects.active().filter(organisation_id=organisation.pk)
+    places = list(granted.values_list("municipality_id", "country_id"))
+    works_in = {str(m) for m, _c in places if m} | ({str(organisation.municipality_id)} - {"None"})
+    return AreaScope(
+        access=access,
+        organisation_id=str(organisation.pk),
+        works_in=frozenset(works_in),
+        appointed=frozenset(c for _m, c in places if c),
+    )
+
+
+def stored_areas(service) -> list[ServiceArea]:
+    return [] if service._state.adding else list(_areas().filter(service_id=service.pk))
 
 
 @dataclass(frozen=True)
@@ -33,7 +82,11 @@ class DirectoryFilter:
     organisation: str = ""
     age_group: str = ""
     available_24_7: bool = False
-    unconditional: bool = False
+    unconditional: bool = False  # confirmed by the provider: an unanswered part never counts as yes
+    presumed_victims: bool = False  # confirmed open to presumed and potential victims
+    special_need: str = ""
+    families: bool = False
+    availability: str = ""  # "existing", "potential" or "" for both
     free_capacity: bool = False
     text: str = ""
 
@@ -61,7 +114,7 @@ def apply_filter(services: QuerySet[Service], f: DirectoryFilter) -> QuerySet[Se
             Exists(ServiceLanguage.objects.filter(service_id=OuterRef("pk"), code=f.language))
         )
     if f.municipality:
-        services = services.filter(municipality_id=f.municipality)
+        services = services.filter(serving(f.municipality))
     if f.organisation:
         services = services.filter(organisation_id=f.organisation)
     if f.age_group in AGE_GROUP_FIELDS:
@@ -70,6 +123,14 @@ def apply_filter(services: QuerySet[Service], f: DirectoryFilter) -> QuerySet[Se
         services = services.filter(available_24_7=True)
     if f.unconditional:
         services = services.filter(is_unconditional=True)
+    if f.presumed_victims:
+        services = services.filter(open_to_presumed_victims=True)
+    if f.special_need in SpecialNeed.values:
+        services = services.filter(special_needs__contains=f.special_need)
+    if f.families:
+        services = services.filter(serves_families=True)
+    if f.availability in Availability.values:
+        services = services.filter(availability=f.availability)
     if f.free_capacity:
         services = services.filter(capacity_free__gt=0)
     if f.text:
@@ -196,7 +257,7 @@ class Match:
     distance_km: float | None = None
     language_fit: bool | None = None
     free_places: int | None = None
-    unconditional: bool = False
+    unconditional: bool | None = None  # None: not answered yet by the provider
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -233,17 +294,19 @@ def match_services(
     """Services that meet at least one of the needs, best first, each with the reasons for its place.
 
     Ranking: more needs met first; then the person's language; then free places; then unconditional
-    help; then distance. A narrow ranking query picks the candidates; three more fetch what the
-    reasons need. The query count does not depend on the number of services.
+    help (confirmed by the provider: not answered ranks with "no", never with "yes"); then distance. A
+    narrow ranking query picks the candidates; three more fetch what the reasons need. The query count
+    does not depend on the number of services. A provider that could offer the help only if asked is
+    not matched: a match is someone to refer a person to today.
     """
     wanted = list(dict.fromkeys(needs))
     positions = dict(NeedTerm.objects.filter(code__in=wanted).values_list("code", "position"))
     bits = {code: 1 << positions[code] for code in wanted if code in positions}
     services = Service.objects.annotate(wanted_bits=F("need_mask").bitand(sum(bits.values()))).filter(
-        wanted_bits__gt=0, status=Service.Status.ACTIVE
+        wanted_bits__gt=0, status=Service.Status.ACTIVE, availability=Availability.EXISTING
     )
     if municipality is not None:
-        services = services.filter(municipality=municipality)
+        services = services.filter(serving(municipality))
     if age_group in AGE_GROUP_FIELDS:
         services = services.filter(**{AGE_GROUP_FIELDS[age_group]: True})
     if gender in GENDER_FIELDS:
@@ -256,7 +319,14 @@ def match_services(
     speaks = Case(When(language_codes__contains=f" {language} ", then=1), default=0) if language else Value(0)
     ranked = list(
         services.annotate(met=met, speaks=speaks)
-        .order_by("-met", "-speaks", F("capacity_free").desc(nulls_last=True), "-is_unconditional", "name")
+        .order_by(
+            "-met",
+            "-speaks",
+            F("capacity_free").desc(nulls_last=True),
+            # PostgreSQL sorts NULL first in a descending order: unknown must not come before "yes".
+            F("is_unconditional").desc(nulls_last=True),
+            "name",
+        )
         .values_list("pk", "speaks")[: CANDIDATES_NEAR if near is not None else CANDIDATES_PER_RESULT * limit]
     )
     ids = [pk for pk, _speaks in ranked]
@@ -303,7 +373,7 @@ def _score(service: Service, wanted, offered: set, speaks: bool | None, places, 
     score = 10.0 * len(met) / max(1, len(wanted))
     score += 3.0 if speaks else 0.0
     score += 2.0 if (service.capacity_free or 0) > 0 else 0.0
-    score += 1.0 if service.is_unconditional else 0.0
+    score += 1.0 if service.is_unconditional is True else 0.0
     if distance is not None:
         score += max(0.0, 1.0 - distance / 100.0)
     return Match(
@@ -322,16 +392,18 @@ def _score(service: Service, wanted, offered: set, speaks: bool | None, places, 
 
 
 def editable_organisations(access: Access):
-    """Organisations whose services the person may list: their own with the directory permission, and
-    for a municipality's coordinators every active organisation of that country."""
+    """Organisations whose services the person may list: their own with the directory permission where
+    it works somewhere, and for a municipality's coordinators every active organisation that works in
+    that municipality (based there, granted, or appointed nationally)."""
     from strom.accounts.models import Organisation
+    from strom.accounts.queries import organisations_serving
     from strom.accounts.roles import Perm
 
-    own = Q(pk__in=access.organisations_with(Perm.EDIT_DIRECTORY))
+    editing = access.organisations_with(Perm.EDIT_DIRECTORY)
+    own = Q(pk__in=[org for org in editing if access.works_in.get(org)])
     managed = access.municipalities_with(Perm.MANAGE_MUNICIPAL_DIRECTORY)
     if managed:
-        countries = {seat.country_code for seat in access.seats if seat.municipality_id in managed}
-        own |= Q(country_id__in=countries)
+        own |= Q(pk__in=organisations_serving(managed).values("pk"))
     return Organisation.objects.filter(own, is_active=True).order_by("name")
 
 
@@ -377,7 +449,17 @@ def own_municipality_id(access: Access) -> str:
 def municipalities_with_services():
     from strom.accounts.models import Municipality
 
-    return Municipality.objects.filter(services__status=Service.Status.ACTIVE).distinct().order_by("name")
+    # A municipality that a service of elsewhere serves (a national hotline) has services too.
+    areas = ServiceArea.objects.filter(service__status=Service.Status.ACTIVE)
+    return (
+        Municipality.objects.filter(
+            Q(services__status=Service.Status.ACTIVE)
+            | Q(pk__in=areas.filter(municipality__isnull=False).values("municipality_id"))
+            | Q(country_id__in=areas.filter(country__isnull=False).values("country_id"))
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def _publicly_reachable() -> Q:
@@ -390,10 +472,17 @@ def _publicly_reachable() -> Q:
 
 
 def public_services(municipality) -> QuerySet[Service]:
-    """What the public page shows: active services of the municipality that a person can reach.
-    Confidential locations are removed by the caller through public_locations()."""
+    """What the public page shows: active services working in the municipality (listed there, or
+    serving it from elsewhere: a national hotline) that a person can reach and that are offered today
+    (a provider that could offer help only if asked is for coordinators). Confidential locations are
+    removed by the caller through public_locations()."""
     return _with_details(
-        Service.objects.filter(_publicly_reachable(), municipality=municipality, status=Service.Status.ACTIVE)
+        Service.objects.filter(
+            _publicly_reachable(),
+            serving(municipality),
+            status=Service.Status.ACTIVE,
+            availability=Availability.EXISTING,
+        )
     ).order_by("-is_helpline", "name")
 
 
@@ -406,6 +495,30 @@ def is_publicly_reachable(service: Service) -> bool:
 
 def public_locations(service) -> list[Location]:
     return [location for location in service.locations.all() if not location.is_confidential]
+
+
+def municipality_at_public_address(country: str, slug: str):
+    """The municipality of /help/<country>/<slug>/ (strom/directory/public_address.py), or 404. Case
+    does not matter: people type the address from a poster."""
+    from django.http import Http404
+
+    from strom.accounts.models import Municipality
+
+    places = Municipality.objects.select_related("country")
+    found = places.filter(country_id=country.upper(), slug=slug.lower()).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def municipalities_to_share(access: Access):
+    """The municipalities of the person's seats, whose public help page they are shown to share. A
+    national or platform organisation has none: a national coordinator leaves a municipality's page
+    to its coordinator (its address is /help/<country>/<name>/ all the same)."""
+    from strom.accounts.models import Municipality
+
+    ids = {seat.municipality_id for seat in access.seats if seat.municipality_id}
+    return Municipality.objects.filter(pk__in=ids).select_related("country").order_by("name") if ids else []
 
 
 def locations_visible_to(access: Access) -> QuerySet[Location]:
@@ -434,11 +547,16 @@ def get_location_for(access: Access, location_id, *, for_write: bool = False) ->
 
 
 def gap_facts(municipality) -> list:
-    """The facts gap analysis needs about the active services listed in a municipality (3 queries)."""
-    from strom.directory.gaps import ServiceFacts
+    """The facts gap analysis needs about the active services working in a municipality (3 queries):
+    those listed there, and those serving it from elsewhere, a national service in every municipality
+    of its country."""
+    from strom.directory.gaps import AREA, LISTED, NATIONAL, ServiceFacts
 
+    here = municipality.pk
+    national = ServiceArea.objects.filter(service_id=OuterRef("pk"), country_id=municipality.country_id)
     services = (
-        Service.objects.filter(municipality=municipality, status=Service.Status.ACTIVE)
+        Service.objects.filter(serving(municipality), status=Service.Status.ACTIVE)
+        .annotate(national=Exists(national))
         .select_related("organisation")
         .prefetch_related(Prefetch("needs", queryset=NeedTerm.objects.only("code")), "languages")
     )
@@ -453,6 +571,9 @@ def gap_facts(municipality) -> list:
             men=service.serves_men,
             places_total=service.capacity_total,
             places_free=service.capacity_free,
+            reach=NATIONAL if service.national else LISTED if service.municipality_id == here else AREA,
+            presumed_victims=service.open_to_presumed_victims,
+            potential=service.availability == Availability.POTENTIAL,
         )
         for service in services
     ]

@@ -12,9 +12,11 @@ from strom.core.access import public_view, refuse
 from strom.core.ratelimit import rate_limited
 from strom.directory import actions, queries
 from strom.directory import permissions as can
+from strom.directory.areas import serves_whole_country
 from strom.directory.forms import CapacityForm, FilterForm, LocationForm, ServiceForm
 from strom.directory.languages import language_name
-from strom.directory.models import Service
+from strom.directory.models import Availability, Service
+from strom.directory.public_address import address_of
 
 PAGE_SIZE = 25
 
@@ -44,6 +46,7 @@ def service_list(request):
         # A platform administrator has no municipality and no country's statistics: no gaps to show.
         "can_see_gaps": queries.gap_municipalities(access).exists(),
         "coordinated": queries.coordinated_municipalities(request.access),
+        "public_addresses": [address_of(m) for m in queries.municipalities_to_share(access)],
     }
     template = "directory/service_list.html#results" if request.htmx else "directory/service_list.html"
     return render(request, template, context)
@@ -64,6 +67,7 @@ def service_detail(request, service_id):
             "languages": [language_name(lang.code) for lang in service.languages.all()],
             "can_edit": can.can_edit_service(access, service),
             "not_on_public_page": service.status == Service.Status.ACTIVE
+            and service.availability == Availability.EXISTING
             and not queries.is_publicly_reachable(service),
             "capacity_form": CapacityForm(service=service, initial={"capacity_free": service.capacity_free}),
         }
@@ -106,6 +110,7 @@ def service_edit(request, service_id=None):
             needs=service_form.cleaned_data["needs"],
             languages=service_form.cleaned_data["languages"],
             location=location_form.instance if location_form.has_location() else None,
+            areas=service_form.areas,
         )
         messages.success(request, _("The service has been saved."))
         return redirect("directory:service_detail", service_id=saved.pk)
@@ -130,7 +135,8 @@ def update_capacity(request, service_id):
         saved = False
     if request.htmx:
         context = {"service": service, "capacity_form": form, "can_edit": True, "saved": saved}
-        return render(request, "directory/service_detail.html#capacity", context)
+        # The badges and "Up to date?" show the same numbers and time: they are swapped out of band.
+        return render(request, "directory/_capacity_updated.html", context)
     if saved:
         messages.success(request, _("The free places have been updated."))
     else:
@@ -148,15 +154,43 @@ def confirm_listing(request, service_id):
 
 @public_view
 @require_http_methods(["GET"])
-def public_help(request, municipality_id):
-    municipality = get_object_or_404(Municipality, pk=municipality_id)
+def public_help_by_id(request, municipality_id):
+    """The first address of the public page: printed links keep working, permanently moved."""
+    municipality = get_object_or_404(Municipality.objects.select_related("country"), pk=municipality_id)
+    return redirect(address_of(municipality).path, permanent=True)
+
+
+@public_view
+@require_http_methods(["GET"])
+def public_help(request, country, slug):
+    # The one address in Strom that names its object (strom/directory/public_address.py says why).
+    municipality = queries.municipality_at_public_address(country, slug)
+    canonical = address_of(municipality).path
+    if request.path != canonical:  # typed in capitals from a poster
+        return redirect(canonical, permanent=True)
     services = [
         (service, queries.public_locations(service)) for service in queries.public_services(municipality)
     ]
     context = {
         "municipality": municipality,
         "helplines": [row for row in services if row[0].is_helpline],
+        # Named beside 112: a helpline with a number that serves the whole country (issue 9).
+        "national_hotlines": [
+            service
+            for service, _locations in services
+            if service.is_helpline and service.phone and serves_whole_country(service)
+        ],
         "services": [row for row in services if not row[0].is_helpline],
         "quick_exit_url": settings.STROM_QUICK_EXIT_URL,
     }
     return render(request, "directory/public_help.html", context)
+
+
+@public_view
+@require_http_methods(["GET"])
+@rate_limited("export_user", methods=("GET",))  # a signed-in reader; anonymous ones count as public_ip
+def public_poster(request, country, slug):
+    from strom.directory.poster import chosen_language, poster_response
+
+    municipality = queries.municipality_at_public_address(country, slug)
+    return poster_response(address_of(municipality), language=chosen_language(request.GET.get("language")))

@@ -16,7 +16,8 @@ from strom.directory.languages import is_known, language_choices, language_name
 FLAG_LABELS = {
     gaps.NONE: gettext_lazy("No provider"),
     gaps.SINGLE: gettext_lazy("Only one provider"),
-    gaps.NO_UNCONDITIONAL: gettext_lazy("No unconditional provider"),
+    gaps.NO_UNCONDITIONAL: gettext_lazy("No provider confirmed unconditional help"),
+    gaps.ONLY_IDENTIFIED: gettext_lazy("Only after formal identification: nothing for presumed victims"),
     gaps.NO_CHILDREN: gettext_lazy("Nobody serves children"),
     gaps.NO_UNACCOMPANIED: gettext_lazy("Nothing for unaccompanied children"),
     gaps.NO_MEN: gettext_lazy("Nobody serves men"),
@@ -24,6 +25,26 @@ FLAG_LABELS = {
     gaps.NO_LANGUAGE: gettext_lazy("Nobody in the chosen language"),
     gaps.OVERLAP: gettext_lazy("Many providers: agree who does what"),
 }
+# Why a provider based elsewhere counts here (issue 9).
+REACH_LABELS = {
+    gaps.NATIONAL: gettext_lazy("national"),
+    gaps.AREA: gettext_lazy("serves here from elsewhere"),
+}
+
+
+class Provider(str):
+    """A column of the matrix: the organisation's name, and why it is there if it is based elsewhere."""
+
+    reach = ""
+
+
+def _providers(matrix) -> list[Provider]:
+    providers = []
+    for name in matrix.organisations:
+        provider = Provider(name)
+        provider.reach = REACH_LABELS.get(matrix.reach.get(name), "")
+        providers.append(provider)
+    return providers
 
 
 def _analysis(request):
@@ -43,23 +64,32 @@ def _analysis(request):
 @require_http_methods(["GET"])
 def gap_analysis(request):
     municipalities, municipality, language, matrix, names = _analysis(request)
-    rows = [
-        {
-            "need": names[row.need],
-            "cells": [row.services_by_organisation.get(org, 0) for org in matrix.organisations],
-            "flags": [FLAG_LABELS[flag] for flag in row.flags],
-            "severity": row.severity,
-        }
-        for row in matrix.rows
-    ]
+    providers = _providers(matrix)
+    rows = []
+    for row in matrix.rows:
+        cells = [row.services_by_organisation.get(org, 0) for org in matrix.organisations]
+        rows.append(
+            {
+                "need": names[row.need],
+                "cells": cells,
+                # Each count with its provider: on a phone the cell names its column itself.
+                "by_organisation": list(zip(providers, cells, strict=True)),
+                "flags": [FLAG_LABELS[flag] for flag in row.flags],
+                "severity": row.severity,
+                "could_offer": row.could_offer,
+            }
+        )
     context = {
         "municipalities": municipalities,
         "municipality": municipality,
         "language": language,
         "language_label": language_name(language) if language else "",
-        "organisations": matrix.organisations,
+        "organisations": providers,
+        "from_elsewhere": bool(matrix.reach),
         "rows": rows,
         "summary": {label: [names[n] for n in matrix.flagged(flag)] for flag, label in FLAG_LABELS.items()},
+        # Providers that could offer a need if asked (not counted above): whom a coordinator can ask.
+        "could_offer": [(names[row.need], row.could_offer) for row in matrix.rows if row.could_offer],
         "query": request.GET.urlencode(),
     }
     context["language_choices"] = language_choices()
@@ -69,12 +99,19 @@ def gap_analysis(request):
 def _table(request) -> tuple[str, list[list]]:
     """The gap table, header first; the download views escape it through strom.core.spreadsheets."""
     _municipalities, municipality, _language, matrix, names = _analysis(request)
-    header = [_("Need"), *matrix.organisations, _("Gaps")]
+    # The column that answers the question comes first after the need, as on the page.
+    header = [
+        _("Need"),
+        _("Gaps"),
+        _("Could be offered if asked by"),
+        *(f"{p} ({p.reach})" if p.reach else str(p) for p in _providers(matrix)),
+    ]
     body = [
         [
             names[row.need],
-            *[row.services_by_organisation.get(org, 0) for org in matrix.organisations],
             "; ".join(str(FLAG_LABELS[flag]) for flag in row.flags),
+            ", ".join(row.could_offer),
+            *[row.services_by_organisation.get(org, 0) for org in matrix.organisations],
         ]
         for row in matrix.rows
     ]

@@ -5,9 +5,11 @@ from django.utils import timezone
 
 from strom.accounts.access import Access
 from strom.accounts.models import Country, Municipality, Organisation
+from strom.accounts.queries import organisations_serving
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
-from strom.directory.models import NeedTerm, Service
+from strom.directory.models import Availability, NeedTerm, Service
+from strom.directory.queries import serving
 from strom.pathways import health
 from strom.pathways import permissions as can
 from strom.pathways.models import (
@@ -134,11 +136,10 @@ def templates_and_sources(access: Access) -> QuerySet[PathwayVersion]:
 
 
 def partner_organisations(municipality: Municipality) -> QuerySet[Organisation]:
-    """Who can take on a step: the municipality's organisations and the national ones of its country."""
-    return Organisation.objects.filter(
-        Q(municipality=municipality) | Q(municipality__isnull=True, country_id=municipality.country_id),
-        is_active=True,
-    ).order_by("name")
+    """Who can take on a step or sign an agreement: the active organisations that work in the
+    municipality (based there, granted by its coordinators, or appointed for its whole country). A
+    national organisation without an appointment, such as the platform's operator, does not."""
+    return organisations_serving([municipality.pk]).order_by("name")
 
 
 # --- Health check -------------------------------------------------------------------------------
@@ -164,7 +165,11 @@ def _agreement_facts(municipality_id, today) -> tuple[health.AgreementFacts, ...
 
 def health_context(pathway: Pathway) -> health.Context:
     today = timezone.localdate()
-    services = Service.objects.filter(municipality_id=pathway.municipality_id, status=Service.Status.ACTIVE)
+    # Services working in the municipality, a national shelter or hotline among them (issue 9).
+    # A help that could only be offered if asked is no one to refer a person to today.
+    services = Service.objects.filter(
+        serving(pathway.municipality_id), status=Service.Status.ACTIVE, availability=Availability.EXISTING
+    )
     met = set(
         Service.needs.through.objects.filter(service__in=services).values_list("needterm_id", flat=True)
     )

@@ -16,14 +16,24 @@ from strom.accounts.models import Municipality, Organisation
 from strom.api.v1.paging import LimitOffset, Paged
 from strom.api.v1.schemas import Code
 from strom.core.access import refuse
+from strom.core.exploitation import ExploitationForm
 from strom.core.ratelimit import rate_limited
 from strom.core.text import DESCRIPTION_MAX
 from strom.directory import actions, queries
 from strom.directory import permissions as can
+from strom.directory.areas import AreaRow
 from strom.directory.languages import is_known
-from strom.directory.models import Location, NeedTerm, Service
+from strom.directory.models import Availability, Condition, Funding, Location, NeedTerm, Service, SpecialNeed
 
 router = Router(tags=["directory"])
+
+# The codes of each list, so that the OpenAPI document names them and an unknown one is refused.
+ConditionCode = Literal[tuple(Condition.values)]  # type: ignore[valid-type]
+FundingCode = Literal[tuple(Funding.values)]  # type: ignore[valid-type]
+SpecialNeedCode = Literal[tuple(SpecialNeed.values)]  # type: ignore[valid-type]
+ExploitationCode = Literal[tuple(ExploitationForm.values)]  # type: ignore[valid-type]
+AvailabilityCode = Literal[tuple(Availability.values)]  # type: ignore[valid-type]
+UNKNOWN_IS_NULL = "true, false, or null while the provider has not answered (null is never a promise)."
 
 
 class LocationOut(Schema):
@@ -37,6 +47,20 @@ class LocationOut(Schema):
     latitude: Decimal | None
     longitude: Decimal | None
     is_confidential: bool
+
+
+class ServiceAreaOut(Schema):
+    """HSDS service_area: a municipality (with the name of its area, such as a region) or a whole country."""
+
+    municipality: UUID | None
+    country: str | None
+    name: str
+
+
+class ServiceAreaIn(Schema):
+    municipality: UUID | None = None
+    country: str | None = Field(None, min_length=2, max_length=2, description="ISO 3166-1 code.")
+    name: str = Field("", max_length=100)
 
 
 class ServiceOut(Schema):
@@ -59,17 +83,39 @@ class ServiceOut(Schema):
     serves_women: bool
     serves_men: bool
     serves_other_genders: bool
+    serves_families: bool
+    special_needs: list[SpecialNeedCode]
+    exploitation_experience: list[ExploitationCode]
+    availability: AvailabilityCode = Field(
+        description="existing: offered today; potential: the provider could offer it if asked."
+    )
     available_24_7: bool
     hours: str
     emergency_response_hours: int | None
     capacity_total: int | None
     capacity_free: int | None
     capacity_updated_at: str | None
-    is_unconditional: bool | None
-    is_free: bool | None
+    independent_of_cooperation: bool | None = Field(
+        description=f"Help does not depend on cooperating with the police: {UNKNOWN_IS_NULL}"
+    )
+    open_to_presumed_victims: bool | None = Field(
+        description=f"Presumed and potential victims are helped too, unidentified: {UNKNOWN_IS_NULL}"
+    )
+    conditions: list[ConditionCode] = Field(description="Other conditions a person must meet; empty: none.")
+    time_limit_days: int | None = Field(description="Help for at most this many days; null: no time limit.")
+    conditions_note: str
+    is_unconditional: bool | None = Field(
+        description="Derived: true when both parts are confirmed and no other condition or time limit "
+        "applies; false as soon as one is denied or a condition applies; otherwise null."
+    )
+    is_free: bool | None = Field(description=f"Free for the person: {UNKNOWN_IS_NULL}")
+    funding: list[FundingCode]
     referral_contact: str
     last_verified_at: str
     locations: list[LocationOut]
+    service_areas: list[ServiceAreaOut] = Field(
+        description="Where it works besides its own municipality, which it always serves."
+    )
 
 
 class ServiceIn(Schema):
@@ -90,15 +136,35 @@ class ServiceIn(Schema):
     serves_women: bool = True
     serves_men: bool = True
     serves_other_genders: bool = True
+    serves_families: bool = False
+    special_needs: list[SpecialNeedCode] = Field([], max_length=20)
+    exploitation_experience: list[ExploitationCode] = Field([], max_length=20)
+    availability: AvailabilityCode | None = Field(
+        None,
+        description="existing: offered today; potential: could be offered if asked (not on the public page, "
+        "not matched). Left out, the stored value stays (new: existing).",
+    )
     available_24_7: bool = False
     hours: str = Field("", max_length=200)
     emergency_response_hours: int | None = Field(None, ge=0, le=10000)
     capacity_total: int | None = Field(None, ge=0)
     capacity_free: int | None = Field(None, ge=0)
-    independent_of_cooperation: bool | None = None
-    open_to_presumed_victims: bool | None = None
-    is_free: bool | None = None
+    independent_of_cooperation: bool | None = Field(None, description=UNKNOWN_IS_NULL)
+    open_to_presumed_victims: bool | None = Field(None, description=UNKNOWN_IS_NULL)
+    conditions: list[ConditionCode] = Field([], max_length=20)
+    time_limit_days: int | None = Field(None, ge=1, le=3650)
+    conditions_note: str = Field("", max_length=300)
+    is_free: bool | None = Field(None, description=UNKNOWN_IS_NULL)
+    funding: list[FundingCode] = Field([], max_length=20)
     referral_contact: str = Field("", max_length=200)
+    service_areas: list[ServiceAreaIn] | None = Field(
+        None,
+        max_length=200,
+        description=(
+            "Where it works besides its own municipality: municipalities of its country, or its whole "
+            "country. Left out, the stored areas stay; an empty list removes them."
+        ),
+    )
 
 
 class LocationIn(Schema):
@@ -160,6 +226,10 @@ def _service_out(service: Service, locations: list[queries.ShownLocation]) -> Se
         capacity_updated_at=iso(service.capacity_updated_at),
         last_verified_at=iso(service.last_verified_at),
         locations=[_location_out(loc) for loc in locations],
+        service_areas=[
+            ServiceAreaOut(municipality=area.municipality_id, country=area.country_id, name=area.name)
+            for area in service.areas.all()
+        ],
         **{
             name: getattr(service, name)
             for name in ServiceOut.model_fields
@@ -174,6 +244,7 @@ def _service_out(service: Service, locations: list[queries.ShownLocation]) -> Se
                 "capacity_updated_at",
                 "last_verified_at",
                 "locations",
+                "service_areas",
             }
         },
     )
@@ -261,25 +332,49 @@ def _apply(service: Service, payload: ServiceIn, request: HttpRequest) -> Servic
     if len(needs) != len(set(payload.needs)):
         raise HttpError(400, "Unknown need codes.")
     languages = data.pop("languages")
-    if not all(is_known(code) for code in languages):
-        raise HttpError(400, "Unknown language codes.")
+    areas = _area_rows(data.pop("service_areas"))
+    stored = set() if service._state.adding else {lang.code for lang in service.languages.all()}
+    unknown = [code for code in languages if not is_known(code) and code not in stored]
+    if unknown:
+        listed = ", ".join(unknown)
+        raise HttpError(400, f"Unknown language codes: {listed}. Use ISO 639-1 codes, such as lv or ru.")
     organisation = Organisation.objects.filter(pk=data.pop("organisation"), is_active=True).first()
     municipality = Municipality.objects.filter(pk=data.pop("municipality")).first()
     if organisation is None or municipality is None:
         raise HttpError(400, "Unknown organisation or municipality.")
     if not can.can_edit_for(request.access, organisation.pk, municipality.pk):
         raise refuse(actor=request.auth, object_type="directory.service", object_id="new")
+    if data["availability"] is None:  # a client that does not know it never puts a listing on the public page
+        del data["availability"]
     for name, value in data.items():
         setattr(service, name, value)
     service.organisation, service.municipality = organisation, municipality
     try:
         return actions.do_save_service(
-            actor=request.auth, service=service, needs=needs, languages=languages, location=None
+            actor=request.auth, service=service, needs=needs, languages=languages, location=None, areas=areas
         )
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from error
     except PermissionDenied as error:
         raise refuse(actor=request.auth, object_type="directory.service", object_id=service.pk) from error
+
+
+def _area_rows(rows) -> list[AreaRow] | None:
+    """The rows as do_save_service takes them; it checks them for the caller (400 or 404)."""
+    if rows is None:
+        return None
+    ids = {row["municipality"] for row in rows if row["municipality"]}
+    found = Municipality.objects.in_bulk(ids)
+    if len(found) != len(ids) or any(bool(row["municipality"]) == bool(row["country"]) for row in rows):
+        raise HttpError(400, "Each service area names a known municipality or a country, not both.")
+    return [
+        AreaRow(
+            municipality=found.get(row["municipality"]),
+            country=row["country"].upper() if row["country"] else None,
+            name=row["name"],
+        )
+        for row in rows
+    ]
 
 
 @router.post("/services", response={201: ServiceOut, 400: ErrorOut, 404: ErrorOut}, summary="Add a service")
