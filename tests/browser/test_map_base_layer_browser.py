@@ -162,7 +162,8 @@ def test_it_shows_the_demo_coordinator_the_baltic_region_in_latvian(browser, liv
         names = page.locator(".map-country-label").all_inner_texts()
         assert {"Latvija", "Igaunija", "Lietuva"} <= set(names), names  # CLDR's names, in Latvian
         page.evaluate("window.scrollTo(0, document.querySelector('[data-map-wrap]').offsetTop - 16)")
-        page.wait_for_timeout(300)  # let the zoom animation settle before the picture
+        # Leaflet marks the map while it animates a zoom: wait until it is still, before the picture.
+        page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")
         problems = blocking_violations(page)
         assert problems == [], problems
         if name:

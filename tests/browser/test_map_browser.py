@@ -96,8 +96,11 @@ def test_it_shows_markers_and_the_list_below_and_groups_pins_too_close_to_tell_a
 
     # Closer in, the places are apart: one pin each, named by its service, one link in its popup.
     for _ in range(4):
+        before = page.locator("#service-map").get_attribute("data-zoom")
         page.get_by_role("button", name="Zoom in").click()
-        page.wait_for_timeout(350)
+        # A click while Leaflet still animates the last zoom is dropped: wait for this one to end.
+        settled = "before => document.querySelector('#service-map').getAttribute('data-zoom') !== before"
+        page.wait_for_function(settled, arg=before)
     page.wait_for_function("() => document.querySelectorAll('.leaflet-marker-pane img').length === 4")
     assert drawn_pins(page) == len(PLACES)
     assert sorted(markers.evaluate_all("icons => icons.map(icon => icon.alt)")) == names

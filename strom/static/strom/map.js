@@ -183,6 +183,8 @@
     }
     wrap.hidden = false;
     var map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: 18 });
+    // The zoom level the map has settled on, for whoever needs to know that a zoom has finished.
+    map.on("zoomend", function () { element.setAttribute("data-zoom", String(map.getZoom())); });
     L.control.zoom({ zoomInTitle: settings.zoomIn, zoomOutTitle: settings.zoomOut }).addTo(map);
     var baseDrawn = null; // unknown until the base layer has arrived or failed
     var tilesFailed = false;
