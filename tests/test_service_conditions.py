@@ -713,3 +713,13 @@ def test_it_turns_an_old_ticked_box_into_unknown_and_keeps_a_no(world):
     }
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_directory_lists_help_offered_today_before_what_could_be_offered_if_asked(world, signed_in):
+    from tests.test_directory import make_service
+
+    make_service(world.ngo, name="A on request", availability="potential")
+    make_service(world.ngo, name="B today")
+    page = signed_in(world[Role.COORDINATOR]).get(reverse("directory:service_list"))
+    names = [service.name for service, _locations in page.context["rows"]]
+    assert names.index("B today") < names.index("A on request")

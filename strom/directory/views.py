@@ -29,7 +29,8 @@ def service_list(request):
         municipalities=queries.municipalities_with_services(),
         organisations=queries.organisations_to_filter_by(request.access),
     )
-    services = queries.services_visible_to(request.access, form.to_filter())
+    # Help offered today first; what could be offered if asked comes after it.
+    services = queries.services_visible_to(request.access, form.to_filter()).order_by("availability", "name")
     page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
     access = request.access
     query = request.GET.copy()
