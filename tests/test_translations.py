@@ -78,3 +78,21 @@ def test_it_serves_the_sign_in_page_in_the_chosen_language(db, language, expecte
     page = client.get(reverse("accounts:sign_in")).content.decode()
     assert f'<html lang="{language}">' in page
     assert expected in page
+
+
+# Words the glossary (shared/reference/glossary.md) rules out, because they mean something else: in
+# Estonian and Latvian the word for asylum is not the word for a shelter, and in Russian "первичная
+# помощь" reads as primary health care.
+GLOSSARY_FORBIDDEN = {"et": ["varjupai"], "lv": ["patvēr"], "ru": ["первичн"]}
+
+
+@pytest.mark.parametrize(("language", "words"), GLOSSARY_FORBIDDEN.items())
+def test_it_keeps_to_the_glossary(language, words):
+    found = [
+        (entry.msgid, word)
+        for entry in catalog(language)
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        for word in words
+        if word in text.lower()
+    ]
+    assert found == []
