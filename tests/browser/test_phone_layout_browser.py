@@ -162,3 +162,25 @@ def test_it_shows_the_filters_open_on_a_desk_and_without_javascript(browser, liv
     assert phone.locator("details.filters-fold").get_attribute("open") == ""
     assert phone.get_by_role("search").is_visible()
     phone.context.close()
+
+
+def test_it_folds_the_menu_on_a_phone_and_shows_it_on_a_desk(browser, live_server, demo):
+    page = open_as_coordinator(browser, live_server, PHONE, backup_code=4)
+    menu = page.locator(".main-nav details")
+    assert menu.evaluate("details => details.open") is False
+    assert page.locator(".main-nav a").first.is_visible() is False
+    # The page itself starts on the first screen, not under three lines of links.
+    assert page.locator("main h1").bounding_box()["y"] < PHONE["height"] / 3
+    assert_no_sideways_scrolling(page)
+    page.locator(".main-nav summary").click()
+    assert page.locator(".main-nav a").first.is_visible()
+    assert page.locator(".main-nav").get_by_role("link", name="Pakalpojumi", exact=True).is_visible()
+    page.locator(".main-nav summary").click()
+    assert blocking_violations(page) == []
+    save_screenshot(page, "phone-home-lv", full_page=False)
+    page.context.close()
+
+    desk = open_as_coordinator(browser, live_server, DESK, backup_code=5)
+    assert desk.locator(".main-nav summary").is_visible() is False
+    assert desk.locator(".main-nav a").first.is_visible()
+    desk.context.close()
