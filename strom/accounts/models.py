@@ -105,6 +105,7 @@ class Organisation(models.Model):
         TRADE_UNION = "trade_union", _("Trade union")
         EMPLOYER = "employer", _("Employer or business")
         INTERNATIONAL_ORGANISATION = "international_organisation", _("International organisation")
+        STATE_VICTIM_SUPPORT = "state_victim_support", _("State victim support authority")
         OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -132,6 +133,30 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_municipal(self) -> bool:
+        """A body of the municipality: it detects, assists and refers, but decides neither on reasonable
+        grounds, identification nor a stay (CoE CETS 197 Art. 10(1)-(2), Art. 13-14)."""
+        return self.kind in ALWAYS_MUNICIPAL_KINDS or (
+            self.municipality_id is not None and self.kind in LOCALLY_MUNICIPAL_KINDS
+        )
+
+
+# Kinds that are the municipality's own everywhere, and kinds that are municipal when they work locally
+# (a municipal child protection office or orphan's court, a municipal school; a national child rights
+# agency is not).
+ALWAYS_MUNICIPAL_KINDS = frozenset(
+    {Organisation.Kind.MUNICIPAL_SOCIAL_SERVICES, Organisation.Kind.MUNICIPAL_ADMINISTRATION}
+)
+LOCALLY_MUNICIPAL_KINDS = frozenset(
+    {
+        Organisation.Kind.CHILD_PROTECTION,
+        Organisation.Kind.GUARDIANSHIP_AUTHORITY,
+        Organisation.Kind.EDUCATION,
+    }
+)
+MAY_BE_MUNICIPAL_KINDS = ALWAYS_MUNICIPAL_KINDS | LOCALLY_MUNICIPAL_KINDS
 
 
 class User(AbstractUser):

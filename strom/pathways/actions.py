@@ -2,9 +2,10 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,7 +15,8 @@ from strom.core.audit import log_event
 from strom.directory.models import NeedTerm
 from strom.pathways import permissions as can
 from strom.pathways import queries
-from strom.pathways.blueprints import BLUEPRINTS
+from strom.pathways.blueprints import BLUEPRINTS, IDENTIFYING, IDENTIFYING_DEFAULT
+from strom.pathways.country_rules import cite, instruments_of
 from strom.pathways.models import (
     PHASE_ORDER,
     Agreement,
@@ -57,15 +59,21 @@ class OrganisationFinder:
         self.partners = list(queries.partner_organisations(municipality))
         self.by_id = {str(o.pk): o for o in self.partners}
 
-    def of_kind(self, kind):
-        local = [o for o in self.partners if o.kind == kind and o.municipality_id]
-        national = [o for o in self.partners if o.kind == kind and not o.municipality_id]
+    def of_kind(self, kind, *, municipal=True):
+        """With municipal=False, only an organisation that is not the municipality's own (for the
+        decisions that belong to the state)."""
+        fitting = [o for o in self.partners if o.kind == kind and (municipal or not o.is_municipal)]
+        local = [o for o in fitting if o.municipality_id]
+        national = [o for o in fitting if not o.municipality_id]
         return (local + national or [None])[0]
 
-    def resolve(self, ref, kind_of):
+    def resolve(self, ref, kind_of, *, municipal=True):
         if ref is None:
             return None
-        return self.by_id.get(ref.id) or self.of_kind(kind_of.get(ref.id))
+        same = self.by_id.get(ref.id)
+        if same is not None and (municipal or not same.is_municipal):
+            return same
+        return self.of_kind(kind_of.get(ref.id), municipal=municipal)
 
 
 def needs_by_code() -> dict[str, NeedTerm]:
@@ -73,9 +81,12 @@ def needs_by_code() -> dict[str, NeedTerm]:
 
 
 @transaction.atomic
-def do_create_pathway(*, actor, municipality, audience: str, source: PathwayVersion | None = None) -> Pathway:
-    """A new draft from the shipped template for the audience, or from a published pathway of
-    another municipality (copied, then the municipality's own to adapt)."""
+def do_create_pathway(
+    *, actor, municipality, audience: str, source: PathwayVersion | None = None, language: str | None = None
+) -> Pathway:
+    """A new draft from the shipped template for the audience, in the language the coordinator
+    chooses, or from a published pathway of another municipality (copied, then the municipality's own
+    to adapt, in the language it was written in)."""
     _require(can.can_edit_pathways_of(get_access(actor), municipality.pk))
     if source is not None:
         _require(source.pathway.audience == audience)
@@ -83,15 +94,21 @@ def do_create_pathway(*, actor, municipality, audience: str, source: PathwayVers
     if Pathway.objects.filter(municipality=municipality, audience=audience).exists():
         raise ValidationError(_("This municipality already has a pathway for this group."))
     blueprint = BLUEPRINTS[audience]
-    pathway = Pathway.objects.create(
-        municipality=municipality,
-        audience=audience,
-        title=str(blueprint.title) if source is None else source.snapshot["title"],
-    )
+    if source is not None:
+        language = source.pathway.language
+    language = language if language in dict(settings.LANGUAGES) else translation.get_language()
+    with translation.override(language):
+        pathway = Pathway.objects.create(
+            municipality=municipality,
+            audience=audience,
+            language=language,
+            title=str(blueprint.title) if source is None else source.snapshot["title"],
+        )
     organisations = OrganisationFinder(municipality)
     needs = needs_by_code()
     if source is None:
-        fill_from_blueprint(pathway, blueprint, organisations, needs)
+        with translation.override(language):
+            fill_from_blueprint(pathway, blueprint, organisations, needs, rules_of(municipality.country_id))
     else:
         _fill_from_version(pathway, from_snapshot(source.snapshot), organisations, needs)
     _log(
@@ -104,17 +121,32 @@ def do_create_pathway(*, actor, municipality, audience: str, source: PathwayVers
     return pathway
 
 
-def fill_from_blueprint(pathway, blueprint, organisations, needs) -> None:
+def rules_of(country_id) -> NationalMechanism | None:
+    return NationalMechanism.objects.filter(country_id=country_id).first()
+
+
+def fill_from_blueprint(pathway, blueprint, organisations, needs, rules: NationalMechanism | None) -> None:
+    """Copies the template into the pathway in the active language, following the country's rules:
+    only the instruments that bind the country are cited, the identifying steps go to the kind of
+    authority that identifies there, and no decision of the state goes to a municipal organisation."""
+    instruments = instruments_of(rules)
+    identifying_kind = (rules.identifying_kind if rules else "") or IDENTIFYING_DEFAULT
     for phase in PHASE_ORDER:
-        stage = Stage.objects.create(pathway=pathway, phase=phase, note=str(blueprint.notes.get(phase, "")))
+        notes = [str(note.text) for note in blueprint.notes.get(phase, ()) if note.instrument in instruments]
+        stage = Stage.objects.create(pathway=pathway, phase=phase, note="\n\n".join(notes))
         for position, item in enumerate(blueprint.steps.get(phase, ())):
+            may_be_municipal = not item.decision
+            responsible_kind = identifying_kind if item.responsible == IDENTIFYING else item.responsible
+            backup_kind = identifying_kind if item.backup == IDENTIFYING else item.backup
             step = Step.objects.create(
                 stage=stage,
                 position=position,
                 title=str(item.title),
                 description=str(item.description),
-                responsible=organisations.of_kind(item.responsible),
-                backup=organisations.of_kind(item.backup) if item.backup else None,
+                responsible=organisations.of_kind(responsible_kind, municipal=may_be_municipal),
+                backup=organisations.of_kind(backup_kind, municipal=may_be_municipal)
+                if backup_kind
+                else None,
                 contact_function=str(item.contact_function),
                 requires_24_7=item.requires_24_7,
                 max_response_hours=item.max_response_hours,
@@ -123,7 +155,8 @@ def fill_from_blueprint(pathway, blueprint, organisations, needs) -> None:
                 for_nationals=item.for_nationals,
                 for_foreign_nationals=item.for_foreign_nationals,
                 handover=item.handover,
-                legal_basis=item.legal_basis,
+                decision=item.decision,
+                legal_basis=cite(item.legal_basis, instruments),
             )
             step.needs.set([needs[code] for code in item.needs if code in needs])
 
@@ -145,8 +178,8 @@ def _fill_from_version(pathway, data: PathwayData, organisations, needs) -> None
                 position=position,
                 title=item.title,
                 description=item.description,
-                responsible=organisations.resolve(item.responsible, kind_of),
-                backup=organisations.resolve(item.backup, kind_of),
+                responsible=organisations.resolve(item.responsible, kind_of, municipal=not item.decision),
+                backup=organisations.resolve(item.backup, kind_of, municipal=not item.decision),
                 contact_function=item.contact_function,
                 # Phone numbers belong to the other municipality: the coordinator fills in their own.
                 requires_24_7=item.requires_24_7,
@@ -156,6 +189,7 @@ def _fill_from_version(pathway, data: PathwayData, organisations, needs) -> None
                 for_nationals=item.for_nationals,
                 for_foreign_nationals=item.for_foreign_nationals,
                 handover=item.handover,
+                decision=item.decision,
                 legal_basis=item.legal_basis,
             )
             step.needs.set([needs[code] for code in item.needs if code in needs])

@@ -14,10 +14,15 @@ from dataclasses import dataclass, field, replace
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Organisation
-from strom.pathways.models import Audience, Handover, Phase
+from strom.pathways.country_rules import CONVENTION, GUIDANCE, Citation, coe, eu, guidance
+from strom.pathways.models import Audience, Decision, Handover, Phase
 
-BLUEPRINT_VERSION = "2026.1"
+BLUEPRINT_VERSION = "2026.2"
 Kind = Organisation.Kind
+# Stands for the kind of authority that identifies victims in the pathway's country (its rules say
+# which; police where they do not).
+IDENTIFYING = "identifying_authority"
+IDENTIFYING_DEFAULT = Kind.POLICE
 
 
 @dataclass(frozen=True)
@@ -29,25 +34,35 @@ class StepBlueprint:
     contact_function: str
     max_response_hours: int | None
     needs: tuple[str, ...] = ()
-    legal_basis: str = ""
+    legal_basis: tuple[Citation, ...] = ()
     requires_24_7: bool = False
     handover: str = Handover.NONE
     for_nationals: bool = True
     for_foreign_nationals: bool = True
+    decision: str = Decision.NONE
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    instrument: str = GUIDANCE  # a note that cites an instrument is left out where it does not apply
 
 
 @dataclass(frozen=True)
 class Blueprint:
     audience: str
     title: str
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, tuple[Note, ...]] = field(default_factory=dict)
     steps: dict[str, tuple[StepBlueprint, ...]] = field(default_factory=dict)
 
 
-REFLECTION_NOTE = _(
-    "A person with reasonable grounds to be a victim gets a recovery and reflection period of at least "
-    "30 days, with no expulsion during it (CoE Convention Art. 13). Assistance never depends on "
-    "cooperating with the police (Art. 12(6))."
+REFLECTION_NOTE = Note(
+    _(
+        "A person with reasonable grounds to be a victim gets a recovery and reflection period of at least "
+        "30 days, with no expulsion during it (CoE Convention Art. 13). Assistance never depends on "
+        "cooperating with the police (Art. 12(6))."
+    ),
+    CONVENTION,
 )
 SOCIAL_DUTY_DESK = _("Social services duty desk")
 NGO_HOTLINE = _("Support line of the service provider")
@@ -60,7 +75,7 @@ EMERGENCY_MEDICAL = StepBlueprint(
     _("Emergency department"),
     4,
     ("emergency_medical",),
-    "CoE CETS 197 Art. 12(1)(b)",
+    (coe("Art. 12(1)(b)"),),
     requires_24_7=True,
 )
 REFLECTION_PERIOD = StepBlueprint(
@@ -71,14 +86,14 @@ REFLECTION_PERIOD = StepBlueprint(
     _("Migration service duty officer"),
     72,
     ("safety_protection", "residence_status"),
-    "CoE CETS 197 Art. 13(1), 14",
+    (coe("Art. 13(1), 14"),),
     for_nationals=False,
 )
 
 ADULTS = Blueprint(
     audience=Audience.ADULTS,
     title=_("Chain of assistance for adults"),
-    notes={Phase.FIRST_ASSISTANCE: REFLECTION_NOTE},
+    notes={Phase.FIRST_ASSISTANCE: (REFLECTION_NOTE,)},
     steps={
         Phase.IDENTIFICATION: (
             StepBlueprint(
@@ -89,7 +104,7 @@ ADULTS = Blueprint(
                 SOCIAL_DUTY_DESK,
                 24,
                 ("counselling_information", "interpretation"),
-                "CoE CETS 197 Art. 10(1)",
+                (coe("Art. 10(1)"),),
             ),
             StepBlueprint(
                 _("Screen with the operational indicators and decide on reasonable grounds"),
@@ -99,7 +114,10 @@ ADULTS = Blueprint(
                 SOCIAL_DUTY_DESK,
                 72,
                 ("counselling_information",),
-                "CoE CETS 197 Art. 10(2); Directive 2011/36/EU Art. 11(2)",
+                (
+                    coe("Art. 10(2)"),
+                    eu("Art. 11(2)"),
+                ),
             ),
             StepBlueprint(
                 _("Refer the presumed victim to the national referral mechanism"),
@@ -109,7 +127,7 @@ ADULTS = Blueprint(
                 _("Anti-trafficking coordinator"),
                 24,
                 (),
-                "Directive 2011/36/EU Art. 11(4)",
+                (eu("Art. 11(4)"),),
                 handover=Handover.NATIONAL,
             ),
         ),
@@ -122,7 +140,7 @@ ADULTS = Blueprint(
                 NGO_HOTLINE,
                 4,
                 ("accommodation", "safety_protection", "material_assistance", "travel_accompaniment"),
-                "CoE CETS 197 Art. 12(1)(a), 12(2)",
+                (coe("Art. 12(1)(a), 12(2)"),),
                 requires_24_7=True,
             ),
             EMERGENCY_MEDICAL,
@@ -134,7 +152,7 @@ ADULTS = Blueprint(
                 NGO_HOTLINE,
                 24,
                 ("interpretation", "counselling_information"),
-                "CoE CETS 197 Art. 12(1)(c)-(d)",
+                (coe("Art. 12(1)(c)-(d)"),),
             ),
             REFLECTION_PERIOD,
             StepBlueprint(
@@ -145,7 +163,7 @@ ADULTS = Blueprint(
                 _("Police duty officer"),
                 24,
                 ("safety_protection",),
-                "CoE CETS 197 Art. 12(2)",
+                (coe("Art. 12(2)"),),
             ),
         ),
         Phase.LONG_TERM: (
@@ -164,7 +182,10 @@ ADULTS = Blueprint(
                     "addiction_treatment",
                     "education_children",
                 ),
-                "CoE CETS 197 Art. 12(1), 12(3); Directive 2011/36/EU Art. 11(5)",
+                (
+                    coe("Art. 12(1), 12(3)"),
+                    eu("Art. 11(5)"),
+                ),
             ),
             StepBlueprint(
                 _("Psychological and social counselling"),
@@ -174,7 +195,7 @@ ADULTS = Blueprint(
                 NGO_HOTLINE,
                 168,
                 ("psychological_assistance", "family_support"),
-                "CoE CETS 197 Art. 12(1)(a)",
+                (coe("Art. 12(1)(a)"),),
             ),
             StepBlueprint(
                 _("Vocational training and help finding work"),
@@ -184,7 +205,7 @@ ADULTS = Blueprint(
                 _("Employment counsellor"),
                 336,
                 ("vocational_employment",),
-                "CoE CETS 197 Art. 12(4)",
+                (coe("Art. 12(4)"),),
             ),
         ),
         Phase.RETURN: (
@@ -196,7 +217,7 @@ ADULTS = Blueprint(
                 _("Return and reintegration officer"),
                 336,
                 ("return_reintegration", "travel_accompaniment"),
-                "TRM-EU guidelines, phase 4 (ICMPD 2010)",
+                (guidance("TRM-EU guidelines, phase 4 (ICMPD 2010)"),),
                 handover=Handover.TRANSNATIONAL,
                 for_nationals=False,
             ),
@@ -210,7 +231,10 @@ ADULTS = Blueprint(
                 _("Legal counsellor"),
                 72,
                 ("legal_assistance", "compensation", "identity_documents"),
-                "CoE CETS 197 Art. 12(1)(e), 15, 16; Directive 2011/36/EU Art. 11(1), 17",
+                (
+                    coe("Art. 12(1)(e), 15, 16"),
+                    eu("Art. 11(1), 17"),
+                ),
             ),
             StepBlueprint(
                 _("Report the crime, only if the person agrees"),
@@ -220,7 +244,10 @@ ADULTS = Blueprint(
                 _("Police duty officer"),
                 24,
                 ("safety_protection",),
-                "CoE CETS 197 Art. 12(6); Directive 2011/36/EU Art. 11(3)",
+                (
+                    coe("Art. 12(6)"),
+                    eu("Art. 11(3)"),
+                ),
             ),
         ),
     },
@@ -232,11 +259,16 @@ CHILDREN = Blueprint(
     audience=Audience.CHILDREN,
     title=_("Chain of assistance for children"),
     notes={
-        Phase.IDENTIFICATION: _(
-            "When age is uncertain and there are reasons to believe the person is a child, treat them as "
-            "a child until their age is established (CoE Convention Art. 10(3))."
+        Phase.IDENTIFICATION: (
+            Note(
+                _(
+                    "When age is uncertain and there are reasons to believe the person is a child, treat "
+                    "them as a child until their age is established (CoE Convention Art. 10(3))."
+                ),
+                CONVENTION,
+            ),
         ),
-        Phase.FIRST_ASSISTANCE: REFLECTION_NOTE,
+        Phase.FIRST_ASSISTANCE: (REFLECTION_NOTE,),
     },
     steps={
         Phase.IDENTIFICATION: (
@@ -248,7 +280,7 @@ CHILDREN = Blueprint(
                 CHILD_DUTY,
                 4,
                 ("child_protection", "counselling_information"),
-                "CoE CETS 197 Art. 10(1), 10(3)",
+                (coe("Art. 10(1), 10(3)"),),
                 requires_24_7=True,
             ),
             StepBlueprint(
@@ -259,7 +291,7 @@ CHILDREN = Blueprint(
                 CHILD_DUTY,
                 24,
                 ("child_protection",),
-                "CoE CETS 197 Art. 10(4)",
+                (coe("Art. 10(4)"),),
             ),
             StepBlueprint(
                 _("Refer the child to the national referral mechanism"),
@@ -269,7 +301,7 @@ CHILDREN = Blueprint(
                 _("Anti-trafficking coordinator"),
                 24,
                 (),
-                "Directive 2011/36/EU Art. 11(4)",
+                (eu("Art. 11(4)"),),
                 handover=Handover.NATIONAL,
             ),
         ),
@@ -282,7 +314,7 @@ CHILDREN = Blueprint(
                 CHILD_DUTY,
                 4,
                 ("accommodation", "safety_protection", "material_assistance"),
-                "CoE CETS 197 Art. 12(1)(a), 12(2)",
+                (coe("Art. 12(1)(a), 12(2)"),),
                 requires_24_7=True,
             ),
             replace(EMERGENCY_MEDICAL, backup=Kind.CHILD_PROTECTION),
@@ -294,7 +326,7 @@ CHILDREN = Blueprint(
                 NGO_HOTLINE,
                 24,
                 ("interpretation", "counselling_information"),
-                "CoE CETS 197 Art. 12(1)(c)-(d), 12(7)",
+                (coe("Art. 12(1)(c)-(d), 12(7)"),),
             ),
             replace(REFLECTION_PERIOD, backup=Kind.CHILD_PROTECTION),
         ),
@@ -307,7 +339,7 @@ CHILDREN = Blueprint(
                 _("Case manager of child protection"),
                 168,
                 ("material_assistance", "financial_assistance", "medical_care"),
-                "CoE CETS 197 Art. 12(1), 12(7)",
+                (coe("Art. 12(1), 12(7)"),),
             ),
             StepBlueprint(
                 _("Access to school or other education"),
@@ -317,7 +349,7 @@ CHILDREN = Blueprint(
                 _("School social pedagogue"),
                 168,
                 ("education_children",),
-                "CoE CETS 197 Art. 12(1)(f)",
+                (coe("Art. 12(1)(f)"),),
             ),
             StepBlueprint(
                 _("Psychological support for the child and the family"),
@@ -327,7 +359,7 @@ CHILDREN = Blueprint(
                 NGO_HOTLINE,
                 168,
                 ("psychological_assistance", "family_support"),
-                "CoE CETS 197 Art. 12(1)(a)",
+                (coe("Art. 12(1)(a)"),),
             ),
         ),
         Phase.RETURN: (
@@ -339,7 +371,10 @@ CHILDREN = Blueprint(
                 _("Return and reintegration officer"),
                 336,
                 ("return_reintegration",),
-                "CoE CETS 197 Art. 10(4); TRM-EU guidelines, phase 4 (ICMPD 2010)",
+                (
+                    coe("Art. 10(4)"),
+                    guidance("TRM-EU guidelines, phase 4 (ICMPD 2010)"),
+                ),
                 handover=Handover.TRANSNATIONAL,
                 for_nationals=False,
             ),
@@ -353,7 +388,10 @@ CHILDREN = Blueprint(
                 _("Legal counsellor"),
                 72,
                 ("legal_assistance",),
-                "CoE CETS 197 Art. 12(1)(e); Directive 2011/36/EU Art. 11(1)",
+                (
+                    coe("Art. 12(1)(e)"),
+                    eu("Art. 11(1)"),
+                ),
             ),
             StepBlueprint(
                 _("A child-friendly interview, with the guardian present"),
@@ -363,7 +401,10 @@ CHILDREN = Blueprint(
                 _("Police duty officer"),
                 72,
                 ("safety_protection",),
-                "CoE CETS 197 Art. 12(6); Directive 2011/36/EU Art. 11(3)",
+                (
+                    coe("Art. 12(6)"),
+                    eu("Art. 11(3)"),
+                ),
             ),
         ),
     },

@@ -60,6 +60,8 @@ def _assign_stand_ins(pathway: Pathway, finder) -> None:
     fallback = next((o for kind in STAND_INS if (o := finder.of_kind(kind)) is not None), None)
     admin = finder.of_kind(Organisation.Kind.MUNICIPAL_ADMINISTRATION) or fallback
     for step in Step.objects.filter(stage__pathway=pathway):
+        if step.decision:
+            continue  # the state decides: a municipal stand-in would be wrong (demo national authorities)
         if step.responsible_id is None:
             step.responsible = fallback
         if step.backup_id is None or step.backup_id == step.responsible_id:
@@ -136,9 +138,12 @@ def load_pathways_demo(organisations: dict, municipalities: dict) -> bool:
 
 def _publish_pathway(municipality, index: int, finder, needs) -> None:
     pathway = Pathway.objects.create(
-        municipality=municipality, audience=ADULTS.audience, title=str(ADULTS.title)
+        municipality=municipality,
+        audience=ADULTS.audience,
+        title=str(ADULTS.title),
+        language=LANGUAGE_OF[municipality.country_id],
     )
-    actions.fill_from_blueprint(pathway, ADULTS, finder, needs)
+    actions.fill_from_blueprint(pathway, ADULTS, finder, needs, actions.rules_of(municipality.country_id))
     _assign_stand_ins(pathway, finder)
     _contacts(pathway, municipality.country_id, index)
     _agreements(pathway, finder)

@@ -7,13 +7,15 @@ comparison of versions read. Cooperation agreements (MoUs) between organisations
 
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from strom.accounts.models import Country, Municipality, Organisation
+from strom.accounts.models import MAY_BE_MUNICIPAL_KINDS, Country, Municipality, Organisation
 from strom.core.text import DESCRIPTION_MAX, NOTE_MAX, long_text, refuse_control_characters
 from strom.directory.models import NeedTerm
 
@@ -68,9 +70,48 @@ class Handover(models.TextChoices):
     TRANSNATIONAL = "transnational", _("Passes abroad (transnational referral)")
 
 
+class Decision(models.TextChoices):
+    """Decisions that belong to a competent authority of the state, never to a municipality: the
+    municipality detects, assists, notifies and requests (CoE CETS 197 Art. 10(1)-(2), 13, 14;
+    Directive 2011/36/EU Art. 11(2))."""
+
+    NONE = "", _("None")
+    REASONABLE_GROUNDS = "reasonable_grounds", _("Decision on reasonable grounds")
+    IDENTIFICATION = "identification", _("Formal identification")
+    STAY = "stay", _("Reflection period or residence permit")
+
+
+class ReflectionFor(models.TextChoices):
+    """Whom a country's law grants the recovery and reflection period."""
+
+    EVERYONE = "everyone", _("Everyone with reasonable grounds to be a victim")
+    FOREIGN_NATIONALS = "foreign_nationals", _("Foreign nationals only")
+    NON_EU_NATIONALS = "non_eu_nationals", _("Nationals of countries outside the EU and EEA only")
+    NOBODY = "nobody", _("The law has no reflection period")
+
+
+def _source_field(verbose_name):
+    return models.CharField(
+        verbose_name,
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text=_("The law or document this comes from, with its article or address."),
+    )
+
+
+def _verified_field():
+    return models.BooleanField(
+        _("checked against the source"),
+        default=False,
+        help_text=_("Leave unticked while it is not checked against the text of the source."),
+    )
+
+
 class NationalMechanism(models.Model):
-    """A country's national referral mechanism (NRM): its focal point, and whom to call for a
-    referral abroad (TRM)."""
+    """A country's national referral mechanism (NRM): its focal point, whom to call for a referral
+    abroad (TRM), and the country's rules that the templates, cards and health check follow. A
+    national coordinator keeps it, each rule with its source."""
 
     country = models.OneToOneField(
         Country, on_delete=models.PROTECT, primary_key=True, related_name="national_mechanism"
@@ -96,6 +137,89 @@ class NationalMechanism(models.Model):
         _("phone for referrals abroad"), max_length=40, blank=True, validators=[refuse_control_characters]
     )
     notes = models.TextField(_("notes"), max_length=NOTE_MAX, blank=True, validators=long_text(NOTE_MAX))
+    # Emergency and help lines
+    emergency_number = models.CharField(
+        _("emergency number"), max_length=20, default="112", validators=[refuse_control_characters]
+    )
+    hotline_name = models.CharField(
+        _("national hotline"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
+    hotline_phone = models.CharField(
+        _("national hotline phone"), max_length=40, blank=True, validators=[refuse_control_characters]
+    )
+    # Who decides on reasonable grounds and formal identification
+    identifying_authority = models.CharField(
+        _("who decides on reasonable grounds and identifies"),
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text=_(
+            "The competent authorities that decide on reasonable grounds and formally identify a victim."
+        ),
+    )
+    identifying_kind = models.CharField(
+        _("kind of organisation the templates ask to identify"),
+        max_length=40,
+        blank=True,
+        choices=[
+            (kind.value, kind.label) for kind in Organisation.Kind if kind not in MAY_BE_MUNICIPAL_KINDS
+        ],
+    )
+    identification_source = _source_field(_("source on identification"))
+    identification_verified = _verified_field()
+    # The recovery and reflection period
+    reflection_days = models.PositiveSmallIntegerField(
+        _("reflection period (days)"), null=True, blank=True, validators=[MaxValueValidator(3650)]
+    )
+    reflection_for = models.CharField(
+        _("reflection period granted to"), max_length=20, choices=ReflectionFor.choices, blank=True
+    )
+    reflection_start = models.CharField(
+        _("what starts the reflection period"),
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
+    reflection_granted_by = models.CharField(
+        _("who grants the reflection period"),
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters],
+    )
+    reflection_source = _source_field(_("source on the reflection period"))
+    reflection_verified = _verified_field()
+    # The state assistance programme
+    programme_name = models.CharField(
+        _("state assistance programme"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
+    programme_days = models.PositiveSmallIntegerField(
+        _("programme limit (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("Leave empty if the programme has no time limit."),
+    )
+    programme_presumed_days = models.PositiveSmallIntegerField(
+        _("limit for presumed victims (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text=_(
+            "For presumed victims who do not take part in criminal proceedings, if the law sets one."
+        ),
+    )
+    programme_after = models.CharField(
+        _("what follows the programme"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
+    programme_source = _source_field(_("source on the programme"))
+    programme_verified = _verified_field()
+    # Which international instruments bind the country
+    bound_by_directive = models.BooleanField(_("bound by Directive 2011/36/EU"), default=True)
+    bound_by_convention = models.BooleanField(
+        _("bound by the Council of Europe Convention (CETS 197)"), default=True
+    )
+    instruments_source = _source_field(_("source on the instruments"))
+    instruments_verified = _verified_field()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -111,6 +235,13 @@ class Pathway(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="pathways")
     audience = models.CharField(_("for"), max_length=10, choices=Audience.choices)
     title = models.CharField(_("title"), max_length=200, validators=[refuse_control_characters])
+    language = models.CharField(
+        _("written in"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the texts of the pathway, so that screen readers pronounce them right."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     draft_changed_at = models.DateTimeField(default=timezone.now)
 
@@ -205,6 +336,16 @@ class Step(models.Model):
     handover = models.CharField(
         _("hand-over"), max_length=20, choices=Handover.choices, default=Handover.NONE, blank=True
     )
+    decision = models.CharField(
+        _("decision of a competent authority"),
+        max_length=20,
+        choices=Decision.choices,
+        default=Decision.NONE,
+        blank=True,
+        help_text=_(
+            "A step where the state decides: no municipal organisation may be responsible or backup."
+        ),
+    )
     legal_basis = models.CharField(
         _("legal basis"), max_length=300, blank=True, validators=[refuse_control_characters]
     )
@@ -216,6 +357,19 @@ class Step(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if not self.decision:
+            return
+        message = _("A municipal organisation cannot take this decision: choose the competent authority.")
+        errors = {}
+        for name in ("responsible", "backup"):
+            organisation = getattr(self, name)
+            if organisation is not None and organisation.is_municipal:
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
 
 
 class VersionQuerySet(models.QuerySet):

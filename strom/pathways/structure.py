@@ -35,6 +35,7 @@ class StepData:
     for_nationals: bool = True
     for_foreign_nationals: bool = True
     handover: str = ""
+    decision: str = ""
     legal_basis: str = ""
 
 
@@ -138,6 +139,7 @@ def from_draft(pathway) -> PathwayData:
                         for_nationals=step.for_nationals,
                         for_foreign_nationals=step.for_foreign_nationals,
                         handover=step.handover,
+                        decision=step.decision,
                         legal_basis=step.legal_basis,
                     )
                     for step in stage.steps.all()
