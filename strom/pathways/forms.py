@@ -75,6 +75,7 @@ class StepForm(forms.ModelForm):
             "for_nationals",
             "for_foreign_nationals",
             "handover",
+            "decision",
             "legal_basis",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
