@@ -1,4 +1,5 @@
-"""A country's national referral mechanism: the focal point and the contacts for referrals abroad."""
+"""A country's national referral mechanism: the focal point, the contacts for referrals abroad and the
+country's rules (identification, reflection period, state programme, instruments), each with its source."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from strom.pathways import actions, queries
 from strom.pathways import permissions as can
+from strom.pathways.country_rules import missing_rules
 from strom.pathways.forms import NationalMechanismForm
 from strom.pathways.models import NationalMechanism
 
@@ -14,9 +16,13 @@ from strom.pathways.models import NationalMechanism
 @require_http_methods(["GET"])
 def national_mechanism(request, country_code):
     country = queries.get_country_for(request.access, country_code)
+    rules = queries.country_rules_of(country)
+    mechanism = rules.rules
     context = {
         "country": country,
-        "mechanism": queries.national_mechanism(country),
+        "mechanism": mechanism,
+        "country_rules": rules,
+        "missing": missing_rules(mechanism) if mechanism else [],
         "can_edit": can.can_edit_national_mechanism(request.access, country.pk),
         "countries": queries.countries_of(request.access),
     }
