@@ -156,15 +156,40 @@ COMPARED_FIELDS = [name for name in StepData.__dataclass_fields__ if name != "id
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field of a step before and after, as stored: organisations as OrgRef (with their name),
+    needs as taxonomy codes, hand-over and decision as their codes, the phase as its code. Turning
+    these into words is the page's job (strom/pathways/templatetags/pathways.py)."""
+
+    name: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
 class StepChange:
     kind: str  # "added", "removed" or "changed"
     phase: str
     title: str
-    fields: tuple[str, ...] = ()
+    changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(change.name for change in self.changes)
+
+
+def _field_changes(old_phase: str, old: StepData, phase: str, new: StepData) -> tuple[FieldChange, ...]:
+    changes = [FieldChange("phase", old_phase, phase)] if old_phase != phase else []
+    for name in COMPARED_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            changes.append(FieldChange(name, before, after))
+    return tuple(changes)
 
 
 def compare(older: PathwayData, newer: PathwayData) -> list[StepChange]:
-    """What changed from one version to the next, step by step (a step keeps its id across edits)."""
+    """What changed from one version to the next, step by step (a step keeps its id across edits),
+    with each changed field's old and new value."""
     before = {step.id: (stage.phase, step) for stage, step in older.all_steps()}
     after = {step.id: (stage.phase, step) for stage, step in newer.all_steps()}
     changes = []
@@ -173,9 +198,7 @@ def compare(older: PathwayData, newer: PathwayData) -> list[StepChange]:
             changes.append(StepChange("added", phase, step.title))
             continue
         old_phase, old = before[step_id]
-        fields = tuple(name for name in COMPARED_FIELDS if getattr(old, name) != getattr(step, name))
-        if old_phase != phase:
-            fields = ("phase", *fields)
+        fields = _field_changes(old_phase, old, phase, step)
         if fields:
             changes.append(StepChange("changed", phase, step.title, fields))
     for step_id, (phase, step) in before.items():
