@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Serve the demo: the background worker and the development server, stopped together.
 set -euo pipefail
-port="${1:-8000}"
+port="${1:-${STROM_PORT:-8000}}"
+case "$port" in
+  ''|*[!0-9]*) echo "run-dev.sh: the port must be a number, not '${port}'" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
-# Links in the demo's e-mails point at this server, whatever the port.
-export STROM_BASE_URL="${STROM_BASE_URL:-http://127.0.0.1:${port}}"
+# Both processes read the port from the environment (strom/settings/base.py), so links in the e-mails
+# that either of them writes open on this server. An explicit STROM_BASE_URL still wins.
+export STROM_PORT="$port"
 .venv/bin/python manage.py run_huey --quiet &
 worker=$!
 trap 'kill "$worker" 2>/dev/null || true' EXIT INT TERM
