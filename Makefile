@@ -38,7 +38,7 @@ migrate: setup
 	$(PY) manage.py createcachetable
 
 demo: migrate
-	$(PY) manage.py load_demo
+	STROM_PORT=$(PORT) $(PY) manage.py load_demo
 
 # The layers (.importlinter): a wrong import fails here, naming the importing module and line.
 contract: setup-dev

@@ -387,7 +387,7 @@ def test_it_shows_the_coordinator_their_organisations_events_only(world, signed_
     work = [event.action for event in shown(response) if not event.action.startswith("auth.")]
     assert work == ["test.municipal_work"]
     content = response.content.decode()
-    assert "test.municipal_work" in content
+    assert "Other event" in content  # an action without a label is never shown by its code
     assert "test.elsewhere_work" not in content
     assert "test.partner_work" not in content
 
@@ -432,8 +432,9 @@ def test_it_answers_not_found_to_a_caseworker_without_audit_rights(world, signed
     assert "test.partner_work" not in response.content.decode()
 
 
-# Session, user, second-factor device, memberships, organisations, member ids, count, one page of events.
-AUDIT_PAGE_QUERY_BOUND = 8
+# Session, user, second-factor device, memberships, organisations, member ids, count, one page of events,
+# and the names of its objects (one query per kind of object: here the people who signed in).
+AUDIT_PAGE_QUERY_BOUND = 9
 
 
 def test_it_reads_the_audit_page_in_a_fixed_number_of_queries(
@@ -459,7 +460,8 @@ def test_it_reads_the_audit_page_in_a_fixed_number_of_queries(
         response = client.get(reverse("site:audit"))
     assert len(shown(response)) == 50
     assert response.context["page"].paginator.count == 61
-    assert len(many.captured_queries) == len(few.captured_queries)
+    # Names cost one query per kind of object on the page: the sign-in (a person) has left page one.
+    assert len(many.captured_queries) <= len(few.captured_queries)
 
 
 @pytest.mark.parametrize(

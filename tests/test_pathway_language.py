@@ -312,8 +312,12 @@ def _english_template_texts() -> set[str]:
             for item in items:
                 lazy += [getattr(item, f.name) for f in fields(item)]
     lazy += [value for value in vars(demo).values() if isinstance(value, Promise)]
+    citations = [
+        c for blueprint in BLUEPRINTS.values() for step in blueprint.all_steps() for c in step.legal_basis
+    ]
     with translation.override("en"):
-        return {str(text) for text in lazy if isinstance(text, Promise)}
+        cited = {citation.text for citation in citations}
+        return cited | {str(text) for text in lazy if isinstance(text, Promise)}
 
 
 def _pathway_texts(pathway: Pathway) -> list[str]:
@@ -321,8 +325,7 @@ def _pathway_texts(pathway: Pathway) -> list[str]:
     for stage in pathway.stages.all():
         texts += [part for part in stage.note.split("\n\n") if part]
     for step in Step.objects.filter(stage__pathway=pathway):
-        # The legal basis cites articles ("CoE CETS 197 Art. 10(1)"), the same in every language.
-        texts += [step.title, step.description, step.contact_function]
+        texts += [step.title, step.description, step.contact_function, step.legal_basis]
     for version in PathwayVersion.objects.filter(pathway=pathway):
         texts += [version.note, version.snapshot["title"]]
     texts += list(Agreement.objects.filter(municipality=pathway.municipality).values_list("title", flat=True))

@@ -347,23 +347,27 @@ def test_it_uses_only_need_codes_of_the_taxonomy(blueprint):
 @pytest.mark.parametrize(
     "blueprint, title, citation",
     [
-        (ADULTS, "Non-punishment for offences committed under compulsion", "CoE CETS 197 Art. 26"),
-        (ADULTS, "Non-punishment for offences committed under compulsion", "Directive 2011/36/EU Art. 8"),
-        (ADULTS, "Claim compensation from the offender or the state", "CoE CETS 197 Art. 15"),
-        (ADULTS, "Claim compensation from the offender or the state", "Directive 2011/36/EU Art. 17"),
+        (
+            ADULTS,
+            "Non-punishment for offences committed under compulsion",
+            "CoE Convention CETS 197, Art. 26",
+        ),
+        (ADULTS, "Non-punishment for offences committed under compulsion", "Directive 2011/36/EU, Art. 8"),
+        (ADULTS, "Claim compensation from the offender or the state", "CoE Convention CETS 197, Art. 15"),
+        (ADULTS, "Claim compensation from the offender or the state", "Directive 2011/36/EU, Art. 17"),
         (
             CHILDREN,
             "Appoint a guardian or representative for the child",
-            "Directive 2011/36/EU Art. 14(2), 15(1)",
+            "Directive 2011/36/EU, Art. 14(2), 15(1)",
         ),
-        (CHILDREN, "Age assessment, only when the age is in doubt", "CoE CETS 197 Art. 10(3)"),
-        (CHILDREN, "Age assessment, only when the age is in doubt", "Directive 2011/36/EU Art. 13(2)"),
+        (CHILDREN, "Age assessment, only when the age is in doubt", "CoE Convention CETS 197, Art. 10(3)"),
+        (CHILDREN, "Age assessment, only when the age is in doubt", "Directive 2011/36/EU, Art. 13(2)"),
         (
             CHILDREN,
             "Best-interests assessment and a durable solution",
-            "Directive 2011/36/EU Art. 14(1), 16(2)",
+            "Directive 2011/36/EU, Art. 14(1), 16(2)",
         ),
-        (CHILDREN, CHILD_INTERVIEW_TITLE, "Directive 2011/36/EU Art. 15(3)-(4)"),
+        (CHILDREN, CHILD_INTERVIEW_TITLE, "Directive 2011/36/EU, Art. 15(3)-(4)"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -373,7 +377,7 @@ def test_it_cites_the_article_each_step_rests_on(blueprint, title, citation):
 
 def test_it_no_longer_grounds_the_child_interview_on_article_11():
     interview = _by_title(CHILDREN)[CHILD_INTERVIEW_TITLE]
-    assert "Directive 2011/36/EU Art. 11(3)" not in [c.text for c in interview.legal_basis]
+    assert "Directive 2011/36/EU, Art. 11(3)" not in [c.text for c in interview.legal_basis]
     assert coe("Art. 12(6)") in interview.legal_basis
 
 

@@ -44,7 +44,14 @@ def _pathway(*steps, second=None) -> PathwayData:
         StageData(
             "proceedings",
             steps=(
-                second or _step("s2", title="Legal help", needs=("legal_assistance",), requires_24_7=False),
+                second
+                or _step(
+                    "s2",
+                    title="Report to the national referral mechanism",
+                    needs=("legal_assistance",),
+                    requires_24_7=False,
+                    handover="national",
+                ),
             ),
         )
     )
@@ -178,7 +185,7 @@ def test_it_draws_every_step_and_marks_problems_with_more_than_colour():
     data = _pathway(_step(title="Shelter <tonight> & food"))
     svg = diagram.render(data, {"s1": health.ERROR})
     assert svg.startswith("<svg") and 'role="img"' in svg
-    assert "Shelter &lt;tonight&gt; &amp; food" in svg
+    assert "Shelter &lt;tonight&gt;" in svg and "&amp; food" in svg  # wrapped clear of the mark
     assert "<tonight>" not in svg
     assert svg.count('class="step"') == 2
     assert ">!</text>" in svg  # the problem mark, not only a red frame
@@ -187,5 +194,5 @@ def test_it_draws_every_step_and_marks_problems_with_more_than_colour():
 
 def test_it_keeps_each_mark_of_a_box_on_one_line():
     step = _step(max_response_hours=336, requires_24_7=False, handover="transnational")
-    assert diagram._meta_lines(step) == ["within 336 hours", "→ abroad"]
+    assert diagram._meta_lines(step) == ["within 14 days", "→ abroad"]  # days beyond 48 hours
     assert diagram._meta_lines(_step(max_response_hours=4)) == ["within 4 hours · 24/7"]

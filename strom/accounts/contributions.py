@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.roles import Perm
-from strom.core.registry import AppContributions, NavEntry, Task, TaskEntry, UrlMount
+from strom.core.registry import AppContributions, NavEntry, Task, TaskEntry, UrlMount, audit_objects_from
 
 
 def _seat(access, organisation_id: str):
@@ -154,6 +154,18 @@ contributions = AppContributions(
         }
     ),
     url_walk_objects=_url_walk_objects,
+    audit_objects=audit_objects_from(
+        "strom.accounts.audit_objects",
+        (
+            "accounts.user",
+            "accounts.organisation",
+            "accounts.municipality",
+            "accounts.membership",
+            "accounts.invitation",
+            "accounts.apitoken",
+            "accounts.organisationarea",
+        ),
+    ),
     audit_labels={
         "accounts.invitation.accepted": _("Invitation accepted"),
         "accounts.invitation.created": _("Invitation sent"),

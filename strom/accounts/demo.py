@@ -41,15 +41,25 @@ ORGANISATIONS = [
     ("Ezermalas bērnu tiesību aizsardzības nodaļa", Kind.CHILD_PROTECTION, "LV", "Ezermala"),
     ("Priedkalnes novada pašvaldība", Kind.MUNICIPAL_ADMINISTRATION, "LV", "Priedkalne"),
     ("Cilvēku tirdzniecības novēršanas koordinācijas birojs (demo)", Kind.OTHER, "LV", None),
+    # National authorities (fictional names) that decide what a municipality cannot: identification, a stay.
+    ("Noziegumu izmeklēšanas dienests (demo)", Kind.POLICE, "LV", None),
+    ("Migrācijas dienests (demo)", Kind.MIGRATION, "LV", None),
+    ("Robežapsardzības dienests (demo)", Kind.BORDER_GUARD, "LV", None),
+    ("Prokuratūras birojs (demo)", Kind.PROSECUTION, "LV", None),
     ("Metsavälja valla sotsiaalosakond", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Metsavälja"),
     ("Metsavälja Vallavalitsus", Kind.MUNICIPAL_ADMINISTRATION, "EE", "Metsavälja"),
     ("MTÜ Sadamatuli", Kind.NGO, "EE", "Rannaküla"),
     ("Rannaküla valla sotsiaalosakond", Kind.MUNICIPAL_SOCIAL_SERVICES, "EE", "Rannaküla"),
     ("Töötukassa Rannaküla büroo", Kind.EMPLOYMENT_SERVICE, "EE", "Rannaküla"),
+    ("Riiklik ohvriabikeskus (demo)", Kind.STATE_VICTIM_SUPPORT, "EE", None),
+    ("Migratsiooniamet (demo)", Kind.MIGRATION, "EE", None),
+    ("Piirivalveteenistus (demo)", Kind.BORDER_GUARD, "EE", None),
+    ("Prokuratuuri büroo (demo)", Kind.PROSECUTION, "EE", None),
     ("Pamiškės savivaldybės administracija", Kind.MUNICIPAL_ADMINISTRATION, "LT", "Pamiškė"),
     ("Pamiškės socialinių paslaugų centras", Kind.MUNICIPAL_SOCIAL_SERVICES, "LT", "Pamiškė"),
     ("Pamiškės vaikų dienos centras", Kind.CHILD_PROTECTION, "LT", "Pamiškė"),
     ("Asociacija „Kryžkelių šviesa“", Kind.NGO, "LT", "Pamiškė"),
+    ("Kriminalinės policijos tarnyba (demo)", Kind.POLICE, "LT", None),
     ("Strom Platform Operations (demo)", Kind.OTHER, "LV", None),
 ]
 
@@ -146,6 +156,16 @@ AREAS = [
     # recorded their national appointments.
     ("MTÜ Sadamatuli", None, "EE", "admin"),
     ("Asociacija „Kryžkelių šviesa“", None, "LT", "admin"),
+    # The national authorities take part in every municipality of their country (issue 10).
+    ("Noziegumu izmeklēšanas dienests (demo)", None, "LV", "national"),
+    ("Migrācijas dienests (demo)", None, "LV", "national"),
+    ("Robežapsardzības dienests (demo)", None, "LV", "national"),
+    ("Prokuratūras birojs (demo)", None, "LV", "national"),
+    ("Riiklik ohvriabikeskus (demo)", None, "EE", "admin"),
+    ("Migratsiooniamet (demo)", None, "EE", "admin"),
+    ("Piirivalveteenistus (demo)", None, "EE", "admin"),
+    ("Prokuratuuri büroo (demo)", None, "EE", "admin"),
+    ("Kriminalinės policijos tarnyba (demo)", None, "LT", "admin"),
 ]
 
 

@@ -24,4 +24,8 @@ ACTION_LABELS: Mapping = _AllLabels()
 
 
 def label_for(action: str) -> str:
-    return str(registry.audit_labels().get(action, action))
+    """The action's label; never its code, even for an action whose app is no longer installed."""
+    from django.utils.translation import gettext
+
+    label = registry.audit_labels().get(action)
+    return str(label) if label is not None else gettext("Other event")

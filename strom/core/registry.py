@@ -111,6 +111,19 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class AuditObject:
+    """What the audit trail shows of an event's object: its name, and a link where the viewer may
+    open it. `name` is empty when the viewer may not know the object's name (the trail then says
+    only what kind of thing it was)."""
+
+    name: Text
+    url: str | None = None
+
+
+AuditResolver = Callable[[Any, list], Mapping[str, AuditObject]]
+
+
+@dataclass(frozen=True)
 class AppContributions:
     """What one app adds to the rest of Strom. Every field is optional.
 
@@ -123,6 +136,9 @@ class AppContributions:
     url_walk_objects: `objects(world, canary) -> {url kwarg: value}`: one object of the home
         municipality for each URL parameter of the app's pages, for tests/test_url_walk.py; put
         `canary` into something confidential, so the walk can check it never leaks.
+    audit_objects: by the trail's object type ("pathways.step"): `resolve(access, events)` returns
+        {object id: AuditObject} for the events' objects, in a fixed number of queries however
+        many events, naming only what the viewer may see.
     panels / timeline_events: by the host page's name ("cases.case_detail"): `panel(request, obj)`
         returns rendered HTML or None; `events(request, obj)` returns TimelineEvents.
     """
@@ -135,6 +151,7 @@ class AppContributions:
     demo: Callable[[dict], bool] | None = None
     after_demo: Callable[[], None] | None = None
     audit_labels: Mapping[str, Text] = field(default_factory=dict)
+    audit_objects: Mapping[str, AuditResolver] = field(default_factory=dict)
     public_pages: frozenset[str] = frozenset()
     url_walk_objects: Callable[[Any, str], Mapping[str, Any]] | None = None
     panels: Mapping[str, Callable[[Any, Any], str | None]] = field(default_factory=dict)
@@ -234,6 +251,34 @@ def audit_labels() -> dict[str, Text]:
     for _label, c in contributions():
         labels.update(c.audit_labels)
     return labels
+
+
+def audit_objects_from(module: str, kinds: Iterable[str]) -> dict[str, AuditResolver]:
+    """`audit_objects` for an app's contributions: the resolvers in `module`'s AUDIT_OBJECTS, imported
+    when first asked (contributions load before the app's queries may be imported)."""
+
+    def resolver(kind: str):
+        def resolve(access, events):
+            return import_module(module).AUDIT_OBJECTS[kind](access, events)
+
+        return resolve
+
+    return {kind: resolver(kind) for kind in kinds}
+
+
+def audit_objects_for(access, events) -> dict[tuple[str, str], AuditObject]:
+    """The objects of these audit events as the viewer may see them, by (object type, object id): one
+    resolver call per object type on the page, never one per event."""
+    resolvers = {kind: r for _label, c in contributions() for kind, r in c.audit_objects.items()}
+    by_type: dict[str, list] = {}
+    for event in events:
+        if event.object_type in resolvers and event.object_id:
+            by_type.setdefault(event.object_type, []).append(event)
+    found: dict[tuple[str, str], AuditObject] = {}
+    for kind, of_kind in by_type.items():
+        for object_id, obj in resolvers[kind](access, of_kind).items():
+            found[(kind, str(object_id))] = obj
+    return found
 
 
 def public_pages() -> frozenset[str]:

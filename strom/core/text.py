@@ -71,3 +71,13 @@ def long_text(max_length: int) -> list:
     """The validators of a TextField: the policy, and its length, which Django checks only in forms
     unless it is a validator too (an import and the API's full_clean need it)."""
     return [refuse_control_characters, MaxLengthValidator(max_length)]
+
+
+def other_language(language: str) -> str:
+    """`language` when it differs from the language of the page being made, else "": the value of a
+    lang attribute for text people wrote in that language, so that a screen reader pronounces it
+    right (the page's own lang covers the rest)."""
+    from django.utils.translation import get_language
+
+    page = (get_language() or "").split("-")[0]
+    return "" if not language or language == page else language

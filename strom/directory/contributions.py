@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.roles import Perm
-from strom.core.registry import AppContributions, NavEntry, Task, TaskEntry, UrlMount
+from strom.core.registry import AppContributions, NavEntry, Task, TaskEntry, UrlMount, audit_objects_from
 
 
 def _directory_tasks(access, organisation_id: str) -> list[Task]:
@@ -108,6 +108,9 @@ contributions = AppContributions(
     public_pages=frozenset({"help:public_help", "help:public_help_by_id", "help:public_poster"}),
     panels={"site.home": _public_address_panel},
     url_walk_objects=_url_walk_objects,
+    audit_objects=audit_objects_from(
+        "strom.directory.audit_objects", ("directory.service", "directory.location")
+    ),
     audit_labels={
         "directory.capacity.updated": _("Free places updated"),
         "directory.service.confirmed": _("Service listing confirmed as up to date"),

@@ -345,6 +345,19 @@ def record_document_read(*, actor, agreement: Agreement) -> None:
 # --- National referral mechanism ----------------------------------------------------------------
 
 
+def _national_organisation(actor, country_id):
+    """The organisation the national coordinator acts for, so the event shows on its audit page."""
+    from strom.accounts.models import Organisation
+    from strom.accounts.roles import Perm, permissions_for
+
+    ids = [
+        s.organisation_id
+        for s in get_access(actor).seats
+        if s.country_code == country_id and Perm.MANAGE_NATIONAL_MECHANISM in permissions_for(s.role)
+    ]
+    return Organisation.objects.filter(pk__in=ids).order_by("name").first()
+
+
 @transaction.atomic
 def do_save_national_mechanism(*, actor, mechanism: NationalMechanism) -> NationalMechanism:
     _require(can.can_edit_national_mechanism(get_access(actor), mechanism.country_id))
@@ -355,6 +368,7 @@ def do_save_national_mechanism(*, actor, mechanism: NationalMechanism) -> Nation
         actor=actor,
         action="pathways.national_mechanism.created" if created else "pathways.national_mechanism.updated",
         obj=mechanism,
+        organisation=_national_organisation(actor, mechanism.country_id),
         details={"country": mechanism.country_id},
     )
     return mechanism

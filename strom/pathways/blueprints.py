@@ -72,8 +72,8 @@ class Blueprint:
         return [step for phase in Phase for step in self.steps.get(phase, ())]
 
 
-TRM_RETURN = guidance("TRM-EU guidelines, phase 4 (ICMPD 2010)")
-CBSS_MUNICIPALITIES = guidance("CBSS Guidelines for Municipalities (2015)")
+TRM_RETURN = guidance(_("TRM-EU guidelines, phase 4 (ICMPD 2010)"))
+CBSS_MUNICIPALITIES = guidance(_("CBSS Guidelines for Municipalities (2015)"))
 
 REFLECTION_NOTE = Note(
     _(
@@ -113,7 +113,7 @@ PRELIMINARY_SCREENING = StepBlueprint(
     (
         coe("Art. 10(1)"),
         eu("Art. 11(4)"),
-        guidance("ILO/EC operational indicators of trafficking (2009)"),
+        guidance(_("ILO/EC operational indicators of trafficking (2009)")),
     ),
 )
 REASONABLE_GROUNDS = StepBlueprint(
@@ -142,7 +142,7 @@ FORMAL_IDENTIFICATION = StepBlueprint(
     (
         coe("Art. 10(1)-(2)"),
         eu("Art. 11(4)"),
-        guidance("TRM-EU guidelines, phase 1 (ICMPD 2010)"),
+        guidance(_("TRM-EU guidelines, phase 1 (ICMPD 2010)")),
     ),
     decision=Decision.IDENTIFICATION,
 )
@@ -218,7 +218,7 @@ FOLLOW_UP = StepBlueprint(
     SOCIAL_CASE_MANAGER,
     336,
     ("counselling_information", "psychological_assistance"),
-    (guidance("TRM-EU guidelines, phase 3 (ICMPD 2010)"), CBSS_MUNICIPALITIES),
+    (guidance(_("TRM-EU guidelines, phase 3 (ICMPD 2010)")), CBSS_MUNICIPALITIES),
 )
 
 # --- Proceedings ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.roles import Perm
-from strom.core.registry import AppContributions, NavEntry, Task, TaskEntry, UrlMount
+from strom.core.registry import AppContributions, NavEntry, Task, TaskEntry, UrlMount, audit_objects_from
 
 
 def _pathway_tasks(access, organisation_id: str) -> list[Task]:
@@ -104,6 +104,16 @@ contributions = AppContributions(
     demo=_load_demo,
     after_demo=_send_due_reminders,
     url_walk_objects=_url_walk_objects,
+    audit_objects=audit_objects_from(
+        "strom.pathways.audit_objects",
+        (
+            "pathways.pathway",
+            "pathways.step",
+            "pathways.stage",
+            "pathways.agreement",
+            "pathways.nationalmechanism",
+        ),
+    ),
     audit_labels={
         "pathways.agreement.created": _("Cooperation agreement recorded"),
         "pathways.agreement.document_read": _("Signed agreement opened"),

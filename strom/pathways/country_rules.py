@@ -8,6 +8,7 @@ national coordinator edits, each with its source (docs/pathways.md lists the one
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from strom.pathways.models import NationalMechanism, ReflectionFor
@@ -19,22 +20,46 @@ DIRECTIVE = "eu"
 GUIDANCE = "guidance"
 
 
+# The language a municipality's coordinator most likely writes in: the country's official language,
+# where Strom is translated into it. Elsewhere the coordinator's own language is the best guess.
+LANGUAGE_OF_COUNTRY = {"LV": "lv", "EE": "et", "LT": "lt"}
+
+
+def language_of(country_id: str, fallback: str) -> str:
+    return LANGUAGE_OF_COUNTRY.get(country_id, fallback)
+
+
 @dataclass(frozen=True)
 class Citation:
+    """A reference to an instrument, written out in the active language when a template is copied."""
+
     instrument: str
-    text: str  # e.g. "CoE CETS 197 Art. 10(1)": article numbers are the same in every language
+    articles: str = ""  # e.g. "10(1), 12(2)": numbers read the same in every language
+    name: str = ""  # for guidance: its (translatable) name
+
+    @property
+    def text(self) -> str:
+        if self.instrument == CONVENTION:
+            return gettext("CoE Convention CETS 197, Art. %(articles)s") % {"articles": self.articles}
+        if self.instrument == DIRECTIVE:
+            return gettext("Directive 2011/36/EU, Art. %(articles)s") % {"articles": self.articles}
+        return str(self.name)
+
+
+def _articles(text: str) -> str:
+    return text.removeprefix("Art. ")
 
 
 def coe(text: str) -> Citation:
-    return Citation(CONVENTION, f"CoE CETS 197 {text}")
+    return Citation(CONVENTION, _articles(text))
 
 
 def eu(text: str) -> Citation:
-    return Citation(DIRECTIVE, f"Directive 2011/36/EU {text}")
+    return Citation(DIRECTIVE, _articles(text))
 
 
-def guidance(text: str) -> Citation:
-    return Citation(GUIDANCE, text)
+def guidance(name) -> Citation:
+    return Citation(GUIDANCE, name=name)
 
 
 def instruments_of(rules: NationalMechanism | None) -> frozenset[str]:

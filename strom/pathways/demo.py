@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from strom.accounts.models import Organisation, User
 from strom.pathways import actions
 from strom.pathways.blueprints import ADULTS
-from strom.pathways.models import Agreement, NationalMechanism, Pathway, PathwayVersion, Step
+from strom.pathways.country_rules import LANGUAGE_OF_COUNTRY
+from strom.pathways.models import Agreement, NationalMechanism, Pathway, PathwayVersion, ReflectionFor, Step
 from strom.pathways.structure import from_draft, to_snapshot
 
 # Where a template names a kind the municipality lacks, the demo gives the step to this kind instead.
@@ -26,8 +27,15 @@ STAND_INS = [
 # The step that stays without a backup, for the health check to find.
 NO_BACKUP_STEP = _("Vocational training and help finding work")
 # A municipality's pathway is written in its country's language, as its coordinator would write it.
-LANGUAGE_OF = {"LV": "lv", "EE": "et", "LT": "lt"}
+LANGUAGE_OF = LANGUAGE_OF_COUNTRY
 
+# Each country's rules with their sources (docs/pathways.md, "Country rules", lists them). A rule the
+# demo could not check against its source stays unticked ("not yet checked against the source"): its
+# source names the law to read. Contact numbers are made up; 112 is the real emergency number.
+COE_TREATY_OFFICE = (
+    "https://www.coe.int/en/web/conventions/full-list?module=signatures-by-treaty&treatynum=197"
+)
+US_TIP_2019_ESTONIA = "https://www.state.gov/reports/2019-trafficking-in-persons-report-2/estonia/"
 MECHANISMS = {
     "LV": {
         "focal_point": "Cilvēku tirdzniecības novēršanas koordinācijas birojs (demo)",
@@ -36,6 +44,35 @@ MECHANISMS = {
         "available_24_7": False,
         "transnational_contact": "Koordinācijas biroja starptautiskās sadarbības nodaļa (demo)",
         "transnational_phone": "+371 6700 0001",
+        "emergency_number": "112",
+        "hotline_name": "Cilvēku tirdzniecības uzticības tālrunis (demo)",
+        "hotline_phone": "+371 6700 0002",
+        "identifying_authority": (
+            "Valsts policija, prokurors vai tiesa, vai pilnvaroto organizāciju speciālistu komisija"
+        ),
+        "identifying_kind": Organisation.Kind.POLICE,
+        "identification_source": (
+            "Ministru kabineta noteikumi Nr. 344 par sociālās rehabilitācijas pakalpojumiem cilvēku "
+            "tirdzniecības upuriem un kritērijiem personas atzīšanai par upuri"
+        ),
+        "identification_verified": False,
+        "reflection_days": 30,
+        "reflection_for": ReflectionFor.NON_EU_NATIONALS,
+        "reflection_start": "atzīšana par cilvēku tirdzniecības upuri",
+        "reflection_granted_by": "Pilsonības un migrācijas lietu pārvalde",
+        "reflection_source": (
+            "Imigrācijas likums (trešo valstu pilsoņi, kas atzīti par cilvēku tirdzniecības upuriem); "
+            "Eiropas Padomes konvencija CETS 197, 13. pants (vismaz 30 dienas)"
+        ),
+        "reflection_verified": False,
+        "programme_name": "Valsts apmaksāta sociālā rehabilitācija cilvēku tirdzniecības upuriem",
+        "programme_days": 180,
+        "programme_source": "Biedrība „Marta”: https://marta.lv/en/marta-in-action/human-trafficking/",
+        "programme_verified": True,
+        "bound_by_directive": True,
+        "bound_by_convention": True,
+        "instruments_source": f"ES dalībvalsts kopš 2004. gada; CETS 197 dalībvalsts: {COE_TREATY_OFFICE}",
+        "instruments_verified": True,
     },
     "EE": {
         "focal_point": "Riiklik ohvriabi koordineerimine (demo)",
@@ -44,7 +81,81 @@ MECHANISMS = {
         "available_24_7": True,
         "transnational_contact": "Piiriülese suunamise kontaktpunkt (demo)",
         "transnational_phone": "+372 600 0001",
+        "emergency_number": "112",
+        "hotline_name": "Inimkaubanduse nõuandeliin (demo)",
+        "hotline_phone": "+372 600 0002",
+        "identifying_authority": (
+            "Sotsiaalkindlustusamet: teised asutused ja organisatsioonid teatavad talle oletatavast ohvrist"
+        ),
+        "identifying_kind": Organisation.Kind.STATE_VICTIM_SUPPORT,
+        "identification_source": f"USA välisministeeriumi inimkaubanduse aruanne 2019: {US_TIP_2019_ESTONIA}",
+        "identification_verified": True,
+        "reflection_days": 30,
+        "reflection_for": ReflectionFor.NON_EU_NATIONALS,
+        "reflection_start": "põhjendatud alus arvata, et isik on inimkaubanduse ohver",
+        "reflection_granted_by": "Politsei- ja Piirivalveamet",
+        "reflection_source": (
+            "Välismaalaste seadus; ohvriabi seadus; Euroopa Nõukogu konventsioon CETS 197, art 13 "
+            "(vähemalt 30 päeva)"
+        ),
+        "reflection_verified": False,
+        "programme_name": "Ohvriabiteenused inimkaubanduse ohvritele (Sotsiaalkindlustusamet)",
+        "programme_days": None,  # no time limit for victims in criminal proceedings
+        "programme_presumed_days": 60,
+        "programme_source": f"USA välisministeeriumi inimkaubanduse aruanne 2019: {US_TIP_2019_ESTONIA}",
+        "programme_verified": True,
+        "bound_by_directive": True,
+        "bound_by_convention": True,
+        "instruments_source": f"EL liikmesriik alates 2004. aastast; CETS 197 osaline: {COE_TREATY_OFFICE}",
+        "instruments_verified": True,
     },
+    "LT": {
+        "focal_point": "Prekybos žmonėmis prevencijos koordinavimo centras (demo)",
+        "phone": "+370 5200 0000",
+        "email": "nrm@demo.invalid",
+        "available_24_7": False,
+        "transnational_contact": "Tarptautinio bendradarbiavimo skyrius (demo)",
+        "transnational_phone": "+370 5200 0001",
+        "emergency_number": "112",
+        "hotline_name": "Pagalbos linija nukentėjusiems nuo prekybos žmonėmis (demo)",
+        "hotline_phone": "+370 5200 0002",
+        "identifying_authority": "Policija arba specializuotos nevyriausybinės organizacijos",
+        "identifying_kind": Organisation.Kind.POLICE,
+        "identification_source": (
+            "Prekybos žmonėmis aukų nustatymo rekomendacijos; JAV Valstybės departamento 2022 m. "
+            "prekybos žmonėmis ataskaita (Lietuva)"
+        ),
+        "identification_verified": False,
+        "reflection_days": 30,
+        "reflection_for": ReflectionFor.NON_EU_NATIONALS,
+        "reflection_start": "pagrįstas pagrindas manyti, kad asmuo yra prekybos žmonėmis auka",
+        "reflection_granted_by": "Migracijos departamentas",
+        "reflection_source": (
+            "Įstatymas dėl užsieniečių teisinės padėties; Europos Tarybos konvencija CETS 197, "
+            "13 straipsnis (ne mažiau kaip 30 dienų)"
+        ),
+        "reflection_verified": False,
+        "programme_name": "Valstybės finansuojama pagalba per specializuotas nevyriausybines organizacijas",
+        "programme_source": (
+            "Nusikalstamų veikų aukų pagalbos įstatymas (2021); JAV Valstybės departamento 2022 m. "
+            "prekybos žmonėmis ataskaita (Lietuva)"
+        ),
+        "programme_verified": False,
+        "bound_by_directive": True,
+        "bound_by_convention": True,
+        "instruments_source": f"ES valstybė narė nuo 2004 m.; CETS 197 šalis: {COE_TREATY_OFFICE}",
+        "instruments_verified": True,
+    },
+}
+# A rule's yes/no answers belong to its source: loading into a database where the mechanism already
+# exists sets them only where the source is still empty, so nothing a coordinator filled is changed.
+ANSWERED_BY_SOURCE = {
+    "identification_verified": "identification_source",
+    "reflection_verified": "reflection_source",
+    "programme_verified": "programme_source",
+    "bound_by_directive": "instruments_source",
+    "bound_by_convention": "instruments_source",
+    "instruments_verified": "instruments_source",
 }
 
 # The demo's publishing coordinator per country.
@@ -115,11 +226,31 @@ def _agreements(pathway: Pathway, finder) -> None:
         night.steps.set(shelter_steps)
 
 
+def _load_mechanism(code: str, values: dict) -> bool:
+    """Creates the country's mechanism, or fills in the rules an older demo (or nobody) left empty."""
+    mechanism, created = NationalMechanism.objects.get_or_create(country_id=code, defaults=values)
+    if created:
+        return True
+    empty_sources = {source for source in ANSWERED_BY_SOURCE.values() if not getattr(mechanism, source)}
+    filled = []
+    for name, value in values.items():
+        current = getattr(mechanism, name)
+        if name in ANSWERED_BY_SOURCE:
+            empty = ANSWERED_BY_SOURCE[name] in empty_sources
+        else:
+            empty = current in (None, "")
+        if empty and current != value:
+            setattr(mechanism, name, value)
+            filled.append(name)
+    if filled:
+        mechanism.save(update_fields=[*filled, "updated_at"])
+    return bool(filled)
+
+
 def load_pathways_demo(organisations: dict, municipalities: dict) -> bool:
     changed = False
     for code, values in MECHANISMS.items():
-        _mechanism, created = NationalMechanism.objects.get_or_create(country_id=code, defaults=values)
-        changed |= created
+        changed |= _load_mechanism(code, values)
     used = {o.municipality_id for o in organisations.values() if o.municipality_id}
     needs = actions.needs_by_code()
     for index, municipality in enumerate(m for m in municipalities.values() if m.pk in used):

@@ -1,7 +1,9 @@
 """Reads for the local referral mechanism. Anything outside a person's reach answers 404."""
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from strom.accounts.access import Access
 from strom.accounts.models import Country, Municipality, Organisation
@@ -10,7 +12,7 @@ from strom.accounts.roles import Perm
 from strom.core.access import refuse
 from strom.directory.models import Availability, NeedTerm, Service
 from strom.directory.queries import serving
-from strom.pathways import health
+from strom.pathways import country_rules, health
 from strom.pathways import permissions as can
 from strom.pathways.models import (
     PHASE_ORDER,
@@ -122,6 +124,11 @@ def version_data(version: PathwayVersion) -> PathwayData:
     return from_snapshot(version.snapshot)
 
 
+def need_names() -> dict[str, str]:
+    """The need taxonomy's names in the active language, by code, in one query (for comparisons)."""
+    return {need.code: need.name for need in NeedTerm.objects.all()}
+
+
 def templates_and_sources(access: Access) -> QuerySet[PathwayVersion]:
     """Published pathways a coordinator may copy: the latest version of every pathway they can read."""
     newest = (
@@ -163,32 +170,74 @@ def _agreement_facts(municipality_id, today) -> tuple[health.AgreementFacts, ...
     )
 
 
-def health_context(pathway: Pathway) -> health.Context:
-    today = timezone.localdate()
+def _directory_coverage(pathway: Pathway) -> dict:
+    """What the directory offers the pathway's age group, for anyone and per gender, in one query: the
+    needs met, and the organisations with an unconditional service meeting the need for accommodation.
+    A shelter only for women does not cover men, and a service only for adults does not cover children."""
     # Services working in the municipality, a national shelter or hotline among them (issue 9).
     # A help that could only be offered if asked is no one to refer a person to today.
     services = Service.objects.filter(
         serving(pathway.municipality_id), status=Service.Status.ACTIVE, availability=Availability.EXISTING
     )
-    met = set(
-        Service.needs.through.objects.filter(service__in=services).values_list("needterm_id", flat=True)
+    if pathway.audience == Audience.CHILDREN:
+        services = services.filter(Q(serves_children=True) | Q(serves_unaccompanied_children=True))
+    else:
+        services = services.filter(serves_adults=True)
+    rows = Service.needs.through.objects.filter(service__in=services).values_list(
+        "needterm_id",
+        "service__organisation_id",
+        "service__is_unconditional",
+        "service__serves_women",
+        "service__serves_men",
     )
-    shelters = services.filter(is_unconditional=True, needs__code=health.ACCOMMODATION)
+    met: dict[str | None, set[str]] = {None: set(), health.WOMEN: set(), health.MEN: set()}
+    shelters: dict[str | None, set[str]] = {None: set(), health.WOMEN: set(), health.MEN: set()}
+    for need, organisation_id, unconditional, women, men in rows:
+        served = [None] + [gender for gender, serves in ((health.WOMEN, women), (health.MEN, men)) if serves]
+        for gender in served:
+            met[gender].add(need)
+            if need == health.ACCOMMODATION and unconditional:
+                shelters[gender].add(str(organisation_id))
+    return {
+        "needs_in_directory": frozenset(met[None]),
+        "unconditional_accommodation": frozenset(shelters[None]),
+        "needs_in_directory_by_gender": {g: frozenset(met[g]) for g in health.GENDERS},
+        "unconditional_accommodation_by_gender": {g: frozenset(shelters[g]) for g in health.GENDERS},
+    }
+
+
+def _municipal_organisations(pathway: Pathway, data: PathwayData | None) -> frozenset[str]:
+    """The organisations named in the pathway's steps that belong to a municipality, in one query."""
+    if data is not None:
+        named = Organisation.objects.filter(pk__in=[org.id for org in data.organisations()])
+    else:
+        steps = Step.objects.filter(stage__pathway=pathway)
+        named = Organisation.objects.filter(
+            Q(pk__in=steps.values("responsible_id")) | Q(pk__in=steps.values("backup_id"))
+        )
+    return frozenset(str(org.pk) for org in named.only("kind", "municipality_id") if org.is_municipal)
+
+
+def health_context(pathway: Pathway, data: PathwayData | None = None) -> health.Context:
+    """Everything the health check reads besides the pathway itself, in a fixed number of queries."""
+    today = timezone.localdate()
     skip = CHILD_ONLY_NEEDS if pathway.audience == Audience.ADULTS else frozenset()
     taxonomy = tuple((need.code, need.name) for need in NeedTerm.objects.all() if need.code not in skip)
+    rules = NationalMechanism.objects.filter(country_id=pathway.municipality.country_id).first()
     return health.Context(
         today=today,
         taxonomy=taxonomy,
         agreements=_agreement_facts(pathway.municipality_id, today),
-        needs_in_directory=frozenset(met),
-        unconditional_accommodation=frozenset(
-            str(o) for o in shelters.values_list("organisation_id", flat=True)
-        ),
+        municipal_organisations=_municipal_organisations(pathway, data),
+        national_rules_missing=tuple(country_rules.missing_rules(rules)),
+        national_rules_unverified=tuple(country_rules.unverified_rules(rules)),
+        **_directory_coverage(pathway),
     )
 
 
 def health_of(pathway: Pathway, data: PathwayData | None = None) -> list[health.Problem]:
-    return health.check(data or from_draft(pathway), health_context(pathway))
+    data = data or from_draft(pathway)
+    return health.check(data, health_context(pathway, data))
 
 
 # --- Agreements ---------------------------------------------------------------------------------
@@ -206,7 +255,7 @@ def agreements_visible_to(access: Access) -> QuerySet[Agreement]:
 def get_agreement_for(access: Access, agreement_id, *, for_write: bool = False) -> Agreement:
     agreement = (
         Agreement.objects.select_related("municipality")
-        .prefetch_related("parties", "steps", "steps__stage", "needs")
+        .prefetch_related("parties", "steps", "steps__stage__pathway", "needs")
         .filter(pk=agreement_id)
         .first()
     )
@@ -270,3 +319,25 @@ def countries_of(access: Access) -> list[Country]:
 
 def national_mechanism(country: Country) -> NationalMechanism | None:
     return NationalMechanism.objects.filter(country=country).first()
+
+
+@dataclass(frozen=True)
+class CountryRules:
+    """What pathways/_country_rules.html shows (the pathway page, the card): the country's rules and
+    the reflection period for each group of people. The national coordinator most likely writes in
+    the country's language: rules_lang marks those texts for screen readers on a page in another."""
+
+    country: Country
+    rules: NationalMechanism | None
+    reflections: list
+    rules_lang: str
+
+
+def country_rules_of(country: Country) -> CountryRules:
+    """For a country the caller has already been allowed to read (its pathway or national page)."""
+    rules = national_mechanism(country)
+    page = (translation.get_language() or "").split("-")[0]
+    written = country_rules.language_of(country.pk, page)
+    return CountryRules(
+        country, rules, country_rules.reflection_by_group(rules), "" if written == page else written
+    )

@@ -44,6 +44,7 @@ def pathway_new(request):
                 municipality=data["municipality"],
                 audience=data["audience"],
                 source=data["source"],
+                language=data["language"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -67,6 +68,11 @@ def _fix_link(problem: health.Problem, pathway, stages: dict[str, Stage]) -> tup
         return reverse("pathways:agreement_edit", args=[problem.agreement_id]), _(
             "Renew or update the agreement"
         )
+    if problem.code == "no_nrm_handover" and Phase.IDENTIFICATION in stages:
+        return reverse("pathways:step_new", args=[stages[Phase.IDENTIFICATION].pk]), _("Add a step")
+    if problem.code in ("national_rules_missing", "national_rules_unverified"):
+        country = pathway.municipality.country_id
+        return reverse("pathways:national_mechanism", args=[country]), _("See the country's rules")
     if problem.code == "need_without_step" and Phase.FIRST_ASSISTANCE in stages:
         stage = stages[Phase.FIRST_ASSISTANCE]
         return reverse("pathways:step_new", args=[stage.pk]) + f"?need={problem.need}", _("Add a step")
@@ -98,6 +104,7 @@ def pathway_detail(request, pathway_id):
         "latest": latest,
         "unpublished": compare(queries.version_data(latest), data) if latest else None,
         "publish_form": PublishForm(),
+        "country_rules": queries.country_rules_of(pathway.municipality.country),
     }
     return render(request, "pathways/pathway_detail.html", context)
 
@@ -213,7 +220,13 @@ def version_compare(request, pathway_id):
         messages.error(request, _("Choose two published versions to compare."))
         return redirect("pathways:version_list", pathway_id=pathway.pk)
     changes = compare(queries.version_data(by_number[older]), queries.version_data(by_number[newer]))
-    context = {"pathway": pathway, "older": by_number[older], "newer": by_number[newer], "changes": changes}
+    context = {
+        "pathway": pathway,
+        "older": by_number[older],
+        "newer": by_number[newer],
+        "changes": changes,
+        "need_names": queries.need_names(),
+    }
     return render(request, "pathways/version_compare.html", context)
 
 

@@ -205,7 +205,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a hanging mail server must not hold a worker thread
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Strom <no-reply@localhost>")
-STROM_BASE_URL = env_str("STROM_BASE_URL", "http://127.0.0.1:8000")
+# The address links in e-mails, posters and QR codes point at. Without STROM_BASE_URL it is the local
+# development server on STROM_PORT, which `make run PORT=...` (scripts/run-dev.sh) passes to both the
+# web process and the background worker, so that links open where the server really answers.
+STROM_PORT = env_int("STROM_PORT", 8000)
+STROM_BASE_URL = env_str("STROM_BASE_URL", f"http://127.0.0.1:{STROM_PORT}")
 # strom.core.outbox.OutboxBackend (the development default) writes each e-mail here instead of sending it.
 STROM_OUTBOX_DIR = Path(env_str("STROM_OUTBOX_DIR", str(VAR_DIR / "outbox")))
 

@@ -20,6 +20,7 @@ AUDIT_LIST_FIELDS = (
     "severity",
     "object_type",
     "object_id",
+    "details",  # ids that name an object since removed (a deleted step's pathway)
     "actor__username",
     "actor__first_name",
     "actor__last_name",

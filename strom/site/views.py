@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from strom.accounts import otp
 from strom.core import registry
 from strom.site import queries
+from strom.site.audit_rows import audit_rows
 from strom.site.home import tasks_for
 
 
@@ -29,4 +30,10 @@ def audit_log(request):
         request.GET.get("page")
     )
     extra_query = urlencode({"organisation": scope.organisation.pk}) if scope.organisation else ""
-    return render(request, "site/audit_log.html", {"scope": scope, "page": page, "extra_query": extra_query})
+    context = {
+        "scope": scope,
+        "page": page,
+        "rows": audit_rows(request.access, page.object_list),
+        "extra_query": extra_query,
+    }
+    return render(request, "site/audit_log.html", context)

@@ -4,8 +4,11 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -16,6 +19,7 @@ from strom.api.v1.schemas import Code, ErrorOut
 from strom.core.access import refuse
 from strom.core.text import DESCRIPTION_MAX
 from strom.pathways import actions, queries
+from strom.pathways.country_rules import language_of
 from strom.pathways.forms import AgreementForm, StepForm
 from strom.pathways.models import Agreement, Pathway, Step
 from strom.pathways.structure import PathwayData
@@ -45,6 +49,7 @@ class StepOut(Schema):
     for_nationals: bool
     for_foreign_nationals: bool
     handover: str
+    decision: str
     legal_basis: str
 
 
@@ -69,6 +74,7 @@ class PathwaySummaryOut(Schema):
     municipality_name: str
     audience: str
     title: str
+    language: str = Field(description="The language the pathway's texts are written in.")
     published_version: int | None
 
 
@@ -112,6 +118,7 @@ def _summary(pathway: Pathway, number: int | None) -> dict:
         "municipality_name": pathway.municipality.name,
         "audience": pathway.audience,
         "title": pathway.title,
+        "language": pathway.language,
         "published_version": number,
     }
 
@@ -138,7 +145,10 @@ def _summaries(pathways: list[Pathway]) -> list[dict]:
     summary="A pathway's draft and health",
 )
 def pathway_detail(request: HttpRequest, pathway_id: UUID):
-    pathway = queries.get_pathway_for(request.access, pathway_id)
+    return _pathway_out(queries.get_pathway_for(request.access, pathway_id))
+
+
+def _pathway_out(pathway: Pathway) -> dict:
     data = queries.draft_of(pathway)
     latest = queries.latest_version(pathway)
     problems = [
@@ -157,6 +167,54 @@ def pathway_detail(request: HttpRequest, pathway_id: UUID):
         "draft": _stages(data),
         "health": problems,
     }
+
+
+Language = Literal["en", "et", "lv", "lt", "ru"]  # settings.LANGUAGES (tests/test_pathway_language.py)
+
+
+class PathwayIn(Schema):
+    municipality: UUID
+    audience: Literal["adults", "children"]
+    source: UUID | None = Field(
+        None,
+        description="A pathway whose latest published version is copied instead of Strom's template; "
+        "the copy keeps the language it was written in.",
+    )
+    language: Language | None = Field(
+        None,
+        description="The language to fill the template's texts in; by default the official language "
+        "of the municipality's country, where Strom has it, else the caller's.",
+    )
+
+
+@router.post(
+    "/pathways",
+    response={201: PathwayOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Start a pathway from a template or a copy",
+)
+def pathway_create(request: HttpRequest, payload: PathwayIn):
+    municipality = queries.editable_municipalities(request.access).filter(pk=payload.municipality).first()
+    if municipality is None:
+        raise refuse(actor=request.auth, object_type="pathways.pathway", object_id="new")
+    source = None
+    if payload.source is not None:
+        source = queries.templates_and_sources(request.access).filter(pathway_id=payload.source).first()
+        if source is None:
+            raise refuse(actor=request.auth, object_type="pathways.pathway", object_id=payload.source)
+        if source.pathway.audience != payload.audience:
+            raise HttpError(400, _("Choose a pathway for the same group, or the template."))
+    fallback = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    try:
+        pathway = actions.do_create_pathway(
+            actor=request.auth,
+            municipality=municipality,
+            audience=payload.audience,
+            source=source,
+            language=payload.language or language_of(municipality.country_id, fallback),
+        )
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from error
+    return 201, _pathway_out(queries.get_pathway_for(request.access, pathway.pk))
 
 
 @router.get(
@@ -250,6 +308,7 @@ class StepIn(Schema):
     for_nationals: bool = True
     for_foreign_nationals: bool = True
     handover: Literal["", "national", "transnational"] = ""
+    decision: Literal["", "reasonable_grounds", "identification", "stay"] = ""
     legal_basis: str = Field("", max_length=300)
 
 
