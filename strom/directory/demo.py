@@ -44,6 +44,28 @@ SERVICES = [
         ("„Bākas” māja", "Priežu iela 4", "LV-0000", "Kalnupe", "56.951000", "24.604000", True),
     ),
     (
+        # Men exploited for their labour are many of the victims met in Latvia: the shelter's second house.
+        "Biedrība „Bākas gaisma”",
+        "Kalnupe",
+        "„Bākas gaismas” krīzes dzīvoklis vīriešiem",
+        ["accommodation", "material_assistance", "safety_protection", "vocational_employment"],
+        ["lv", "ru", "en", "uk"],
+        {
+            **SERVED_EVERYWHERE,
+            "areas": ["LV"],
+            "available_24_7": True,
+            "capacity_total": 4,
+            "capacity_free": 1,
+            "emergency_response_hours": 2,
+            "serves_women": False,
+            "exploitation_experience": ["labour", "criminal_activities"],
+            "funding": ["state_programme", "donors"],
+            "referral_contact": "Dežurējošais vadītājs, +371 2000 0101",
+            "phone": "+371 2000 0101",
+        },
+        ("„Bākas” otrā māja", "Priežu iela 6", "LV-0000", "Kalnupe", "56.951300", "24.604600", True),
+    ),
+    (
         "Biedrība „Bākas gaisma”",
         "Kalnupe",
         "„Bākas gaismas” konsultācijas un gadījuma vadība",
