@@ -4,8 +4,6 @@ never an e-mail address. The trail's page already limits events to the viewer's 
 the platform's own events), so every name here is one the viewer's page may show; links go only to
 pages the viewer may open."""
 
-import uuid
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,21 +17,7 @@ from strom.accounts.models import (
     OrganisationArea,
     User,
 )
-from strom.core.registry import AuditObject
-
-
-def _uuids(values) -> set[str]:
-    found = set()
-    for value in values:
-        try:
-            found.add(str(uuid.UUID(str(value))))
-        except ValueError:
-            continue
-    return found
-
-
-def _ids(events) -> set[str]:
-    return _uuids(event.object_id for event in events)
+from strom.core.registry import AuditObject, object_uuids
 
 
 def _members_url(access, organisation) -> str | None:
@@ -43,13 +27,15 @@ def _members_url(access, organisation) -> str | None:
 
 
 def users(access, events) -> dict[str, AuditObject]:
-    people = User.objects.filter(pk__in=_ids(events)).only("id", "username", "first_name", "last_name")
+    people = User.objects.filter(pk__in=object_uuids(events)).only(
+        "id", "username", "first_name", "last_name"
+    )
     return {str(user.pk): AuditObject(user.display_name) for user in people}
 
 
 def organisations(access, events) -> dict[str, AuditObject]:
     found = {}
-    for organisation in Organisation.objects.filter(pk__in=_ids(events)).only("id", "name"):
+    for organisation in Organisation.objects.filter(pk__in=object_uuids(events)).only("id", "name"):
         if can.can_manage_platform(access):
             url = reverse("accounts:platform_organisation_edit", args=[organisation.pk])
         else:
@@ -59,13 +45,13 @@ def organisations(access, events) -> dict[str, AuditObject]:
 
 
 def municipalities(access, events) -> dict[str, AuditObject]:
-    places = Municipality.objects.filter(pk__in=_ids(events)).only("id", "name")
+    places = Municipality.objects.filter(pk__in=object_uuids(events)).only("id", "name")
     return {str(place.pk): AuditObject(place.name) for place in places}
 
 
 def memberships(access, events) -> dict[str, AuditObject]:
     found = {}
-    rows = Membership.objects.filter(pk__in=_ids(events)).select_related("user", "organisation")
+    rows = Membership.objects.filter(pk__in=object_uuids(events)).select_related("user", "organisation")
     for membership in rows:
         name = _("%(person)s, %(role)s in %(organisation)s") % {
             "person": membership.user.display_name,
@@ -78,7 +64,7 @@ def memberships(access, events) -> dict[str, AuditObject]:
 
 def invitations(access, events) -> dict[str, AuditObject]:
     found = {}
-    for invitation in Invitation.objects.filter(pk__in=_ids(events)).select_related("organisation"):
+    for invitation in Invitation.objects.filter(pk__in=object_uuids(events)).select_related("organisation"):
         name = _("Invitation as %(role)s in %(organisation)s") % {
             "role": invitation.get_role_display(),
             "organisation": invitation.organisation.name,
@@ -89,7 +75,7 @@ def invitations(access, events) -> dict[str, AuditObject]:
 
 def api_tokens(access, events) -> dict[str, AuditObject]:
     found = {}
-    for token in ApiToken.objects.filter(pk__in=_ids(events)).only("id", "name", "user_id"):
+    for token in ApiToken.objects.filter(pk__in=object_uuids(events)).only("id", "name", "user_id"):
         own = str(token.user_id) == access.user_id
         found[str(token.pk)] = AuditObject(token.name, reverse("accounts:api_tokens") if own else None)
     return found
@@ -97,7 +83,7 @@ def api_tokens(access, events) -> dict[str, AuditObject]:
 
 def areas(access, events) -> dict[str, AuditObject]:
     found = {}
-    rows = OrganisationArea.objects.filter(pk__in=_ids(events)).select_related(
+    rows = OrganisationArea.objects.filter(pk__in=object_uuids(events)).select_related(
         "organisation", "municipality", "country"
     )
     for area in rows:

@@ -13,6 +13,7 @@ Functions here take the Access snapshot as `access` without importing its class:
 accounts (see docs/architecture.md).
 """
 
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -121,6 +122,22 @@ class AuditObject:
 
 
 AuditResolver = Callable[[Any, list], Mapping[str, AuditObject]]
+
+
+def object_uuids(events) -> set[str]:
+    """The events' object ids that are UUIDs (others, from apps keyed otherwise, are left out), for a
+    resolver's one `pk__in` query."""
+    return uuids_among(event.object_id for event in events)
+
+
+def uuids_among(values) -> set[str]:
+    found = set()
+    for value in values:
+        try:
+            found.add(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return found
 
 
 @dataclass(frozen=True)

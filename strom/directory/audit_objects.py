@@ -1,24 +1,12 @@
 """The directory's objects as the audit trail names them (contributions' `audit_objects`): one query
 per kind, a name only for what the viewer may see, a link only to a page they may open."""
 
-import uuid
-
 from django.urls import reverse
 
-from strom.core.registry import AuditObject
+from strom.core.registry import AuditObject, object_uuids
 from strom.directory import permissions as can
 from strom.directory import queries
 from strom.directory.models import Service
-
-
-def _uuids(values) -> set[str]:
-    found = set()
-    for value in values:
-        try:
-            found.add(str(uuid.UUID(str(value))))
-        except ValueError:
-            continue
-    return found
 
 
 def services(access, events) -> dict[str, AuditObject]:
@@ -27,7 +15,7 @@ def services(access, events) -> dict[str, AuditObject]:
     if not can.can_view_directory(access):
         return {}
     found = {}
-    listed = Service.objects.filter(pk__in=_uuids(e.object_id for e in events))
+    listed = Service.objects.filter(pk__in=object_uuids(events))
     for service in listed.only("id", "name", "status", "organisation_id", "municipality_id"):
         if service.status == Service.Status.ACTIVE or can.can_edit_service(access, service):
             url = reverse("directory:service_detail", args=[service.pk])
@@ -36,7 +24,7 @@ def services(access, events) -> dict[str, AuditObject]:
 
 
 def locations(access, events) -> dict[str, AuditObject]:
-    visible = queries.locations_visible_to(access).filter(pk__in=_uuids(e.object_id for e in events))
+    visible = queries.locations_visible_to(access).filter(pk__in=object_uuids(events))
     return {str(pk): AuditObject(name) for pk, name in visible.values_list("id", "name")}
 
 

@@ -4,25 +4,13 @@ Each resolver reads all of a page's objects of its kind in one query, through th
 rules as the pages: a name only for what the viewer may see, a link only to a page they may open.
 """
 
-import uuid
-
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from strom.core.registry import AuditObject
+from strom.core.registry import AuditObject, object_uuids, uuids_among
 from strom.pathways import permissions as can
 from strom.pathways import queries
 from strom.pathways.models import NationalMechanism, Phase, Stage, Step
-
-
-def _uuids(values) -> set[str]:
-    found = set()
-    for value in values:
-        try:
-            found.add(str(uuid.UUID(str(value))))
-        except ValueError:
-            continue
-    return found
 
 
 def _pathway_url(pathway_id) -> str:
@@ -30,7 +18,7 @@ def _pathway_url(pathway_id) -> str:
 
 
 def pathways(access, events) -> dict[str, AuditObject]:
-    visible = queries.pathways_visible_to(access).filter(pk__in=_uuids(e.object_id for e in events))
+    visible = queries.pathways_visible_to(access).filter(pk__in=object_uuids(events))
     return {str(pk): AuditObject(title, _pathway_url(pk)) for pk, title in visible.values_list("id", "title")}
 
 
@@ -39,7 +27,7 @@ def steps(access, events) -> dict[str, AuditObject]:
     everyone else; a step since removed by the pathway it was in (the trail keeps no titles)."""
     visible = queries.pathways_visible_to(access).values("pk")
     found = {}
-    present = Step.objects.filter(pk__in=_uuids(e.object_id for e in events), stage__pathway__in=visible)
+    present = Step.objects.filter(pk__in=object_uuids(events), stage__pathway__in=visible)
     for step in present.select_related("stage__pathway").only(
         "id", "title", "stage__pathway__id", "stage__pathway__municipality_id"
     ):
@@ -49,7 +37,9 @@ def steps(access, events) -> dict[str, AuditObject]:
         found[str(step.pk)] = AuditObject(step.title, url)
     removed = {e.object_id: e.details.get("pathway") for e in events if e.object_id not in found}
     titles = dict(
-        queries.pathways_visible_to(access).filter(pk__in=_uuids(removed.values())).values_list("id", "title")
+        queries.pathways_visible_to(access)
+        .filter(pk__in=uuids_among(removed.values()))
+        .values_list("id", "title")
     )
     titles = {str(pk): title for pk, title in titles.items()}
     for object_id, pathway_id in removed.items():
@@ -60,7 +50,7 @@ def steps(access, events) -> dict[str, AuditObject]:
 
 
 def stages(access, events) -> dict[str, AuditObject]:
-    ids = _uuids(e.object_id for e in events)
+    ids = object_uuids(events)
     found = {}
     visible = Stage.objects.filter(pk__in=ids, pathway__in=queries.pathways_visible_to(access).values("pk"))
     for stage in visible.select_related("pathway").only("id", "phase", "pathway__id", "pathway__title"):
@@ -70,7 +60,7 @@ def stages(access, events) -> dict[str, AuditObject]:
 
 
 def agreements(access, events) -> dict[str, AuditObject]:
-    ids = _uuids(e.object_id for e in events)
+    ids = object_uuids(events)
     visible = queries.agreements_visible_to(access).filter(pk__in=ids)
     return {
         str(pk): AuditObject(title, reverse("pathways:agreement_detail", args=[pk]))
