@@ -537,3 +537,39 @@ def test_it_refuses_a_verified_indicator_on_an_unverified_list():
 def test_it_refuses_an_unknown_version():
     with pytest.raises(ValueError, match="unknown indicator version"):
         screening.indicator_list("adult", "labour", "2008.1")
+
+
+def _texts_by_language(node, found):
+    """Every {language: text} entry of the data file (the labels a caseworker reads)."""
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(value, str) for value in node.values()):
+            found.append(node)
+            return found
+        for value in node.values():
+            _texts_by_language(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _texts_by_language(value, found)
+    return found
+
+
+def test_it_gives_every_label_in_the_five_languages():
+    from django.conf import settings as django_settings
+
+    raw = json.loads((screening.DATA_DIR / f"indicators-{screening.CURRENT_VERSION}.json").read_text())
+    labels = _texts_by_language({k: v for k, v in raw.items() if k != "source"}, [])
+    assert len(labels) > 60
+    languages = [code for code, _name in django_settings.LANGUAGES]
+    missing = [label["en"] for label in labels if not all(label.get(lang, "").strip() for lang in languages)]
+    assert missing == []
+
+
+def test_it_reads_the_labels_in_the_active_language():
+    from django.utils import translation
+
+    first = screening.indicator_list("adult", "labour").indicators[0]
+    with translation.override("en"):
+        english = first.label
+    with translation.override("lv"):
+        latvian = first.label
+    assert english and latvian and english != latvian
