@@ -1,0 +1,124 @@
+"""Reads of case records, for the Access snapshot of whoever asks.
+
+A read of one case is itself an event (security.md 18): get_case_for and get_identity_for write exactly
+one audit event each, in the transaction that reads the row, and count the read for the unusual-reading
+watch (security.md 22). If the event cannot be written, or the count cannot be kept, the read fails and
+nothing is returned. These are the only writes in this module, and they are part of reading.
+"""
+
+import uuid
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from strom.accounts.access import Access
+from strom.accounts.reading_watch import SensitiveKind, note_sensitive_read
+from strom.accounts.roles import Perm
+from strom.cases import permissions as can
+from strom.cases.models import Case, CaseIdentity
+from strom.core.access import refuse
+from strom.core.audit import log_event
+
+CASE_RECORD = SensitiveKind("case_record", _("case records"))
+CASE_IDENTITY = SensitiveKind("case_identity", _("identifying data of cases"))
+
+CASE_READ = "cases.case.read"
+IDENTITY_READ = "cases.identity.read"
+
+
+def _valid_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def cases_visible_to(access: Access) -> QuerySet[Case]:
+    """The cases the person may list: those of organisations where they may read case records, and
+    those of municipalities whose case list they may see. Nobody else sees any. The list holds no
+    identifying data: that lives in CaseIdentity, which only get_identity_for opens."""
+    organisations = access.organisations_with(Perm.READ_CASES)
+    municipalities = access.municipalities_with(Perm.VIEW_MUNICIPAL_CASE_LIST)
+    if not organisations and not municipalities:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(Q(lead_organisation_id__in=organisations) | Q(municipality_id__in=municipalities))
+        .select_related("municipality", "lead_organisation")
+        .order_by("-created_at", "code")
+    )
+
+
+def caseworker_ids(case: Case) -> set[str]:
+    return {str(pk) for pk in case.caseworkers.values_list("pk", flat=True)}
+
+
+def get_case_for(access: Access, case_id, *, for_write: bool = False) -> Case:
+    """The case, with one audit event for the read; 404 (and a refusal in the trail) for anyone outside.
+    `for_write`: the person must also be allowed to change it."""
+    with transaction.atomic():
+        case = (
+            Case.objects.select_related("municipality", "lead_organisation").filter(pk=case_id).first()
+            if _valid_uuid(case_id)
+            else None
+        )
+        allowed = case is not None and (
+            can.can_edit_case(access, case.lead_organisation_id)
+            if for_write
+            else can.can_read_case(access, case.lead_organisation_id, case.municipality_id)
+        )
+        if allowed:
+            log_event(
+                actor=access.user,
+                action=CASE_READ,
+                obj=case,
+                organisation=case.lead_organisation,
+                details={"for_write": for_write},
+            )
+            note_sensitive_read(access.user, CASE_RECORD, organisation=case.lead_organisation)
+    # Outside the read's transaction, so that the refusal stays in the trail while the 404 unwinds.
+    if not allowed:
+        raise refuse(actor=access.user, object_type="cases.case", object_id=case_id)
+    return case
+
+
+def get_identity_for(access: Access, case: Case) -> CaseIdentity | None:
+    """The case's identifying data (None if the case has none), only for the case's own caseworkers,
+    with one audit event for the read; 404 for everyone else, the coordinator included."""
+    if not can.can_read_identity(access, case.lead_organisation_id, caseworker_ids(case)):
+        raise refuse(actor=access.user, object_type="cases.identity", object_id=case.pk)
+    with transaction.atomic():
+        identity = CaseIdentity.objects.filter(case=case).first()
+        log_event(
+            actor=access.user,
+            action=IDENTITY_READ,
+            obj=case,
+            organisation=case.lead_organisation,
+            details={"has_identity": identity is not None},
+        )
+        note_sensitive_read(access.user, CASE_IDENTITY, organisation=case.lead_organisation)
+    return identity
+
+
+def transitions_of(case: Case):
+    """The case's dated steps on both tracks, newest first (for the case page; the caller has read the
+    case through get_case_for)."""
+    return case.transitions.select_related("recorded_by").order_by("-occurred_on", "-recorded_at")
+
+
+def lead_organisation_caseworkers(organisation_id, user_ids) -> set[str]:
+    """Of these users, those who may work on the organisation's cases (an active seat with the right to
+    edit case records)."""
+    from strom.accounts.models import Membership
+    from strom.accounts.roles import ROLE_PERMISSIONS
+
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.EDIT_CASES in perms]
+    return {
+        str(pk)
+        for pk in Membership.objects.active()
+        .filter(
+            organisation_id=organisation_id, user_id__in=list(user_ids), role__in=roles, user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+    }
