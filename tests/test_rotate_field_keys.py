@@ -116,7 +116,10 @@ def test_it_writes_one_audit_event_per_run_with_counts_only(written_under_a):
         rotate()
         rotate()
     first, second = AuditEvent.objects.filter(action="core.field_keys.rotated").order_by("seq")
-    assert first.details == {"key_id": "B", "rows": 2, "rows_left": 0, "models": {"directory.location": 2}}
+    models = first.details.pop("models")
+    assert first.details == {"key_id": "B", "rows": 2, "rows_left": 0}
+    # Every model with encrypted fields is named, with its count; only the locations had any here.
+    assert {label: rows for label, rows in models.items() if rows} == {"directory.location": 2}
     assert second.details["rows"] == 0
     assert first.actor is None
 

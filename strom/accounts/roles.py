@@ -28,6 +28,10 @@ class Perm(models.TextChoices):
     # Case work (the cases and referrals apps build on these)
     READ_CASES = "read_cases", _("Read case records of the organisation")
     EDIT_CASES = "edit_cases", _("Create and edit case records")
+    VIEW_MUNICIPAL_CASE_LIST = (
+        "view_municipal_case_list",
+        _("See the municipality's case list without identifying data"),
+    )
     RECEIVE_REFERRALS = "receive_referrals", _("Receive and answer referrals")
     # Shared work of the municipality
     EDIT_DIRECTORY = "edit_directory", _("Edit the organisation's services in the directory")
@@ -73,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_ORGANISATION_AUDIT,
             Perm.READ_CASES,
             Perm.EDIT_CASES,
+            Perm.VIEW_MUNICIPAL_CASE_LIST,
             Perm.RECEIVE_REFERRALS,
             Perm.EDIT_DIRECTORY,
             Perm.MANAGE_MUNICIPAL_DIRECTORY,

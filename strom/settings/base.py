@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "strom.accounts",
     "strom.directory",
     "strom.pathways",
+    "strom.cases",
     # The top floor: the home page, navigation and audit trail, composed from what every app
     # contributes (strom/<app>/contributions.py, collected by strom.core.registry).
     "strom.site",
