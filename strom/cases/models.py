@@ -22,6 +22,7 @@ from strom.core.blind_index import blind_index
 from strom.core.code_sets import CodeSetField
 from strom.core.exploitation import ExploitationForm
 from strom.core.fields import EncryptedCharField, EncryptedTextField
+from strom.core.text import DESCRIPTION_MAX, NOTE_MAX, long_text, refuse_control_characters
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied by hand:
 # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V.
@@ -126,10 +127,16 @@ class Case(models.Model):
         _("child or adult"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.ADULT
     )
     nationality = models.CharField(
-        _("nationality"), max_length=2, blank=True, validators=[country_code_validator]
+        _("nationality"),
+        max_length=2,
+        blank=True,
+        validators=[refuse_control_characters, country_code_validator],
     )
     exploitation_country = models.CharField(
-        _("country of exploitation"), max_length=2, blank=True, validators=[country_code_validator]
+        _("country of exploitation"),
+        max_length=2,
+        blank=True,
+        validators=[refuse_control_characters, country_code_validator],
     )
     exploitation_municipality = models.ForeignKey(
         Municipality,
@@ -175,14 +182,16 @@ class CaseTransition(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     track = models.CharField(_("track"), max_length=20, choices=Track.choices)
-    from_value = models.CharField(_("from"), max_length=30, blank=True)
-    to_value = models.CharField(_("to"), max_length=30)
+    from_value = models.CharField(
+        _("from"), max_length=30, blank=True, validators=[refuse_control_characters]
+    )
+    to_value = models.CharField(_("to"), max_length=30, validators=[refuse_control_characters])
     occurred_on = models.DateField(_("date"))
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    note = EncryptedTextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True, validators=long_text(NOTE_MAX))
 
     class Meta:
         ordering = ["-occurred_on", "-recorded_at"]
@@ -201,11 +210,15 @@ class CaseIdentity(models.Model):
     DOCUMENT_PURPOSE = "cases.identity.document_number"
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="identity")
-    name = EncryptedCharField(_("name or alias"), max_length=200, blank=True)
+    name = EncryptedCharField(
+        _("name or alias"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
-    contact_details = EncryptedTextField(_("contact details"), blank=True)
-    document_number = EncryptedCharField(_("document number"), max_length=100, blank=True)
-    narrative = EncryptedTextField(_("narrative note"), blank=True)
+    contact_details = EncryptedTextField(_("contact details"), blank=True, validators=long_text(NOTE_MAX))
+    document_number = EncryptedCharField(
+        _("document number"), max_length=100, blank=True, validators=[refuse_control_characters]
+    )
+    narrative = EncryptedTextField(_("narrative note"), blank=True, validators=long_text(DESCRIPTION_MAX))
     name_and_birth_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     document_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
