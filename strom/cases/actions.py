@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from strom.accounts.access import get_access
 from strom.accounts.queries import organisation_works_in
 from strom.cases import permissions as can
-from strom.cases.models import Case, CaseIdentity, CaseTransition, new_case_code
+from strom.cases.models import RECORDED_ONLY_FACTS, Case, CaseIdentity, CaseTransition, new_case_code
 from strom.cases.queries import caseworker_ids, lead_organisation_caseworkers
 from strom.core.audit import log_event
 
@@ -36,6 +36,8 @@ FACT_FIELDS = (
     "exploitation_municipality",
     "exploitation_forms",
     "came_to_light",
+    # Recorded, never gating: no action, permission or transition reads them.
+    *RECORDED_ONLY_FACTS,
 )
 IDENTITY_FIELDS = ("name", "date_of_birth", "contact_details", "document_number", "narrative")
 CODE_ATTEMPTS = 20

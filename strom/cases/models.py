@@ -22,7 +22,7 @@ from strom.core.blind_index import blind_index
 from strom.core.code_sets import CodeSetField
 from strom.core.exploitation import ExploitationForm
 from strom.core.fields import EncryptedCharField, EncryptedTextField
-from strom.core.text import DESCRIPTION_MAX, NOTE_MAX, long_text, refuse_control_characters
+from strom.core.text import DESCRIPTION_MAX, NAME_MAX, NOTE_MAX, long_text, refuse_control_characters
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied by hand:
 # no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V.
@@ -96,6 +96,34 @@ class Case(models.Model):
         FROM_ABROAD = "from_abroad", _("Referred from abroad")
         OTHER = "other", _("Other")
 
+    # Facts that are recorded and never gate anything (RECORDED_ONLY_FACTS below).
+    class Cooperation(models.TextChoices):
+        UNKNOWN = "unknown", _("Unknown")
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        NOT_ASKED = "not_asked", _("Not asked")
+
+    class Proceedings(models.TextChoices):
+        NONE = "none", _("None")
+        REPORTED = "reported", _("Reported to the police")
+        INVESTIGATION = "investigation", _("Under investigation")
+        PROSECUTION = "prosecution", _("Prosecution")
+        TRIAL = "trial", _("Trial")
+        CONCLUDED = "concluded", _("Concluded")
+
+    class Compensation(models.TextChoices):
+        NONE = "none", _("None")
+        PLANNED = "planned", _("Planned")
+        FILED = "filed", _("Filed")
+        AWARDED = "awarded", _("Awarded")
+        REFUSED = "refused", _("Refused")
+
+    class ResidencePermit(models.TextChoices):
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+        APPLIED = "applied", _("Applied for")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(_("case code"), max_length=24, unique=True, editable=False)
     municipality = models.ForeignKey(
@@ -153,6 +181,39 @@ class Case(models.Model):
         choices=CameToLight.choices,
         default=CameToLight.UNKNOWN,
     )
+    # Recorded and never gating anything: assistance is unconditional (CoE Convention Art. 12(6),
+    # Directive 2011/36/EU Art. 11(3)), so no permission, action or transition reads these; they are
+    # kept in the clear so that monitoring can see that it stays so (tests/test_case_facts.py).
+    cooperates_with_authorities = models.CharField(
+        _("cooperates with the authorities"),
+        max_length=20,
+        choices=Cooperation.choices,
+        default=Cooperation.UNKNOWN,
+    )
+    proceedings = models.CharField(
+        _("criminal proceedings"), max_length=20, choices=Proceedings.choices, default=Proceedings.NONE
+    )
+    compensation = models.CharField(
+        _("compensation claim"), max_length=20, choices=Compensation.choices, default=Compensation.NONE
+    )
+    residence_permit = models.CharField(
+        _("residence permit"),
+        max_length=20,
+        choices=ResidencePermit.choices,
+        default=ResidencePermit.NOT_APPLICABLE,
+    )
+    non_punishment_raised = models.BooleanField(
+        _("non-punishment raised"),
+        default=False,
+        help_text=_("For offences the person was compelled to commit."),
+    )
+    referred_from_abroad_by = models.CharField(
+        _("referred to us from abroad by"),
+        max_length=NAME_MAX,
+        blank=True,
+        validators=[refuse_control_characters],
+        help_text=_("For a returning national: the foreign referral mechanism or organisation."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,6 +231,18 @@ class Case(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.assistance_phase == self.Phase.CLOSED
+
+
+# The facts above that are recorded and never gate anything: only do_open_case and do_save_facts
+# (strom/cases/actions.py) write them, and nothing decides anything by them.
+RECORDED_ONLY_FACTS = (
+    "cooperates_with_authorities",
+    "proceedings",
+    "compensation",
+    "residence_permit",
+    "non_punishment_raised",
+    "referred_from_abroad_by",
+)
 
 
 class CaseTransition(models.Model):
