@@ -46,6 +46,8 @@ def check(user, **values):
 def test_it_finds_the_other_case_by_name_and_date_of_birth_whatever_the_case_and_spacing(world, first):
     codes = check(world[Role.CASEWORKER], name="  canary-ILZE   vejmala", date_of_birth=CANARY_BIRTH)
     assert codes == [first.code]
+    # A space at the end of the name (typed through the API, which does not strip) is the same name.
+    assert check(world[Role.CASEWORKER], name=CANARY_NAME + "  ", date_of_birth=CANARY_BIRTH) == [first.code]
 
 
 def test_it_finds_the_other_case_by_document_number_alone(world, first):

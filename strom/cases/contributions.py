@@ -16,5 +16,6 @@ contributions = AppContributions(
         "cases.caseworkers.set": _("Caseworkers of a case named"),
         "cases.phase.changed": _("Assistance phase changed"),
         "cases.identification.changed": _("Identification status changed"),
+        "cases.duplicates.checked": _("Checked for another case of the same person"),
     },
 )

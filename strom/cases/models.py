@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Municipality, Organisation
 from strom.cases.fields import EncryptedDateField
-from strom.core.blind_index import blind_index
+from strom.core.blind_index import blind_index, normalise
 from strom.core.code_sets import CodeSetField
 from strom.core.exploitation import ExploitationForm
 from strom.core.fields import EncryptedCharField, EncryptedTextField
@@ -305,7 +305,12 @@ class CaseIdentity(models.Model):
     def refresh_indexes(self) -> None:
         """Recompute the blind indexes from this row's values (empty where a part is missing)."""
         self.name_and_birth_index = (
-            blind_index(f"{self.name}|{self.date_of_birth.isoformat()}", purpose=self.NAME_AND_BIRTH_PURPOSE)
+            # The name is normalised on its own first, so that a trailing space before the separator
+            # does not make the same person a different one.
+            blind_index(
+                f"{normalise(self.name)}|{self.date_of_birth.isoformat()}",
+                purpose=self.NAME_AND_BIRTH_PURPOSE,
+            )
             if self.name and self.date_of_birth
             else ""
         )

@@ -122,3 +122,52 @@ def lead_organisation_caseworkers(organisation_id, user_ids) -> set[str]:
         )
         .values_list("user_id", flat=True)
     }
+
+
+CASE_DUPLICATE_CHECK = SensitiveKind("case_duplicate_check", _("duplicate checks of identifying data"))
+DUPLICATES_CHECKED = "cases.duplicates.checked"
+
+
+def possible_duplicates(
+    access: Access, *, name: str = "", date_of_birth=None, document_number: str = "", exclude_case=None
+) -> list[str]:
+    """The codes of the cases that may be the same person: same name and date of birth, or same document
+    number, among the cases the person may list (cases_visible_to), never beyond. A case outside their
+    reach answers exactly as no case at all, so nobody learns that it exists.
+
+    Only keyed blind indexes reach the database, computed by CaseIdentity.refresh_indexes, the very code
+    that indexes a saved identity, so that both normalise alike (strom/core/blind_index.normalise: Unicode
+    NFKC, case folded, runs of whitespace collapsed; accents are kept). The plain values never appear in
+    a query. A name without a date of birth (or the reverse) matches nothing on its own.
+
+    Codes only: a coordinator, who lists the municipality's cases but does not read their identifying
+    data, gets the codes of matching cases on that list too, since preventing a second case for one
+    person across the municipality's organisations is what the warning is for. Because an answer tells
+    whether a guessed person is on the list, every check with something to look up writes one audit
+    event (counts, never values) and counts towards the unusual-reading alert (security.md 18, 22).
+    Warning only: do_save_identity never refuses a duplicate."""
+    probe = CaseIdentity(name=name or "", date_of_birth=date_of_birth, document_number=document_number or "")
+    probe.refresh_indexes()
+    wanted = Q()
+    if probe.name_and_birth_index:
+        wanted |= Q(identity__name_and_birth_index=probe.name_and_birth_index)
+    if probe.document_index:
+        wanted |= Q(identity__document_index=probe.document_index)
+    if not wanted:
+        return []
+    matches = cases_visible_to(access).filter(wanted)
+    if exclude_case is not None:
+        matches = matches.exclude(pk=getattr(exclude_case, "pk", exclude_case))
+    with transaction.atomic():
+        codes = sorted(matches.values_list("code", flat=True).distinct())
+        log_event(
+            actor=access.user,
+            action=DUPLICATES_CHECKED,
+            details={
+                "name_and_birth": bool(probe.name_and_birth_index),
+                "document": bool(probe.document_index),
+                "matches": len(codes),
+            },
+        )
+        note_sensitive_read(access.user, CASE_DUPLICATE_CHECK)
+    return codes
