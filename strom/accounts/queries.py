@@ -1,7 +1,5 @@
 """Reads. Anything outside the user's reach answers 404, the same as an id that does not exist."""
 
-import uuid
-
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from strom.accounts import permissions as can
@@ -17,14 +15,7 @@ from strom.accounts.models import (
 )
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
-
-
-def _valid_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
+from strom.core.ids import is_uuid
 
 
 def organisations_visible_to(access: Access) -> QuerySet[Organisation]:
@@ -69,7 +60,7 @@ def municipalities_for_platform_admin(access: Access) -> QuerySet[Municipality]:
 def get_organisation_for(access: Access, organisation_id) -> Organisation:
     organisation = (
         organisations_visible_to(access).filter(pk=organisation_id).first()
-        if _valid_uuid(organisation_id)
+        if is_uuid(organisation_id)
         else None
     )
     if organisation is None:
@@ -104,7 +95,7 @@ def pending_invitations_of(organisation) -> list[Invitation]:
 def get_membership_for(access: Access, membership_id, *, for_write: bool = False) -> Membership:
     membership = (
         Membership.objects.active().select_related("organisation", "user").filter(pk=membership_id).first()
-        if _valid_uuid(membership_id)
+        if is_uuid(membership_id)
         else None
     )
     allowed = membership is not None and (
@@ -120,7 +111,7 @@ def get_membership_for(access: Access, membership_id, *, for_write: bool = False
 def get_invitation_for(access: Access, invitation_id, *, for_write: bool = False) -> Invitation:
     invitation = (
         Invitation.objects.select_related("organisation").filter(pk=invitation_id).first()
-        if _valid_uuid(invitation_id)
+        if is_uuid(invitation_id)
         else None
     )
     allowed = invitation is not None and (
@@ -146,7 +137,7 @@ def users_for_platform_admin(access: Access, search: str = "") -> QuerySet[User]
 
 
 def get_user_for_platform_admin(access: Access, user_id) -> User:
-    target = User.objects.filter(pk=user_id).first() if _valid_uuid(user_id) else None
+    target = User.objects.filter(pk=user_id).first() if is_uuid(user_id) else None
     if target is None or not can.can_manage_platform(access):
         raise refuse(actor=access.user, object_type="accounts.user", object_id=user_id)
     return target
@@ -158,9 +149,7 @@ def tokens_of(access: Access) -> QuerySet[ApiToken]:
 
 def get_token_for(access: Access, token_id) -> ApiToken:
     token = (
-        ApiToken.objects.filter(pk=token_id, user_id=access.user_id).first()
-        if _valid_uuid(token_id)
-        else None
+        ApiToken.objects.filter(pk=token_id, user_id=access.user_id).first() if is_uuid(token_id) else None
     )
     if token is None:
         raise refuse(actor=access.user, object_type="accounts.apitoken", object_id=token_id)
@@ -203,7 +192,7 @@ def get_municipality_for_grants(access: Access, municipality_id) -> Municipality
     """A municipality whose coordinators the user is among; 404 for any other."""
     municipality = (
         Municipality.objects.select_related("country").filter(pk=municipality_id).first()
-        if _valid_uuid(municipality_id)
+        if is_uuid(municipality_id)
         else None
     )
     if municipality is None or not can.can_grant_in_municipality(access, municipality.pk):
@@ -277,7 +266,7 @@ def get_area_for(access: Access, area_id) -> OrganisationArea:
     """A grant the user may revoke; 404 for any other."""
     area = (
         OrganisationArea.objects.select_related("organisation").filter(pk=area_id).first()
-        if _valid_uuid(area_id)
+        if is_uuid(area_id)
         else None
     )
     if area is None or not can.can_revoke_area(access, area):

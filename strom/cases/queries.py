@@ -6,8 +6,6 @@ watch (security.md 22). If the event cannot be written, or the count cannot be k
 nothing is returned. These are the only writes in this module, and they are part of reading.
 """
 
-import uuid
-
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -19,20 +17,13 @@ from strom.cases import permissions as can
 from strom.cases.models import Case, CaseIdentity
 from strom.core.access import refuse
 from strom.core.audit import log_event
+from strom.core.ids import is_uuid
 
 CASE_RECORD = SensitiveKind("case_record", _("case records"))
 CASE_IDENTITY = SensitiveKind("case_identity", _("identifying data of cases"))
 
 CASE_READ = "cases.case.read"
 IDENTITY_READ = "cases.identity.read"
-
-
-def _valid_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def cases_visible_to(access: Access) -> QuerySet[Case]:
@@ -60,7 +51,7 @@ def get_case_for(access: Access, case_id, *, for_write: bool = False) -> Case:
     with transaction.atomic():
         case = (
             Case.objects.select_related("municipality", "lead_organisation").filter(pk=case_id).first()
-            if _valid_uuid(case_id)
+            if is_uuid(case_id)
             else None
         )
         allowed = case is not None and (

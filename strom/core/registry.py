@@ -13,7 +13,6 @@ Functions here take the Access snapshot as `access` without importing its class:
 accounts (see docs/architecture.md).
 """
 
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +28,8 @@ from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.module_loading import module_has_submodule
 from django.utils.safestring import SafeString
+
+from strom.core.ids import uuids_among
 
 Text = str | Promise  # a string, or a lazily translated one
 
@@ -128,16 +129,6 @@ def object_uuids(events) -> set[str]:
     """The events' object ids that are UUIDs (others, from apps keyed otherwise, are left out), for a
     resolver's one `pk__in` query."""
     return uuids_among(event.object_id for event in events)
-
-
-def uuids_among(values) -> set[str]:
-    found = set()
-    for value in values:
-        try:
-            found.add(str(uuid.UUID(str(value))))
-        except ValueError:
-            continue
-    return found
 
 
 @dataclass(frozen=True)

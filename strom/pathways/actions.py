@@ -108,7 +108,13 @@ def do_create_pathway(
     needs = needs_by_code()
     if source is None:
         with translation.override(language):
-            fill_from_blueprint(pathway, blueprint, organisations, needs, rules_of(municipality.country_id))
+            fill_from_blueprint(
+                pathway,
+                blueprint,
+                organisations,
+                needs,
+                queries.national_mechanism_of(municipality.country_id),
+            )
     else:
         _fill_from_version(pathway, from_snapshot(source.snapshot), organisations, needs)
     _log(
@@ -119,10 +125,6 @@ def do_create_pathway(
         {"audience": audience, "copied": source is not None},
     )
     return pathway
-
-
-def rules_of(country_id) -> NationalMechanism | None:
-    return NationalMechanism.objects.filter(country_id=country_id).first()
 
 
 def fill_from_blueprint(pathway, blueprint, organisations, needs, rules: NationalMechanism | None) -> None:

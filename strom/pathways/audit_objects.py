@@ -7,7 +7,8 @@ rules as the pages: a name only for what the viewer may see, a link only to a pa
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from strom.core.registry import AuditObject, object_uuids, uuids_among
+from strom.core.ids import uuids_among
+from strom.core.registry import AuditObject, object_uuids
 from strom.pathways import permissions as can
 from strom.pathways import queries
 from strom.pathways.models import NationalMechanism, Phase, Stage, Step

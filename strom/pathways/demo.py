@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from strom.accounts.models import Organisation, User
-from strom.pathways import actions
+from strom.pathways import actions, queries
 from strom.pathways.blueprints import ADULTS
 from strom.pathways.country_rules import LANGUAGE_OF_COUNTRY
 from strom.pathways.models import Agreement, NationalMechanism, Pathway, PathwayVersion, ReflectionFor, Step
@@ -274,7 +274,9 @@ def _publish_pathway(municipality, index: int, finder, needs) -> None:
         title=str(ADULTS.title),
         language=LANGUAGE_OF[municipality.country_id],
     )
-    actions.fill_from_blueprint(pathway, ADULTS, finder, needs, actions.rules_of(municipality.country_id))
+    actions.fill_from_blueprint(
+        pathway, ADULTS, finder, needs, queries.national_mechanism_of(municipality.country_id)
+    )
     _assign_stand_ins(pathway, finder)
     _contacts(pathway, municipality.country_id, index)
     _agreements(pathway, finder)

@@ -10,6 +10,7 @@ from strom.accounts.models import Country, Municipality, Organisation
 from strom.accounts.queries import organisations_serving
 from strom.accounts.roles import Perm
 from strom.core.access import refuse
+from strom.core.text import other_language
 from strom.directory.models import Availability, NeedTerm, Service
 from strom.directory.queries import serving
 from strom.pathways import country_rules, health
@@ -223,7 +224,7 @@ def health_context(pathway: Pathway, data: PathwayData | None = None) -> health.
     today = timezone.localdate()
     skip = CHILD_ONLY_NEEDS if pathway.audience == Audience.ADULTS else frozenset()
     taxonomy = tuple((need.code, need.name) for need in NeedTerm.objects.all() if need.code not in skip)
-    rules = NationalMechanism.objects.filter(country_id=pathway.municipality.country_id).first()
+    rules = national_mechanism_of(pathway.municipality.country_id)
     return health.Context(
         today=today,
         taxonomy=taxonomy,
@@ -318,7 +319,13 @@ def countries_of(access: Access) -> list[Country]:
 
 
 def national_mechanism(country: Country) -> NationalMechanism | None:
-    return NationalMechanism.objects.filter(country=country).first()
+    return national_mechanism_of(country.pk)
+
+
+def national_mechanism_of(country_id) -> NationalMechanism | None:
+    """The country's referral mechanism and rules, or None where the national coordinator has not
+    filled them in (templates, cards and the health check then say so)."""
+    return NationalMechanism.objects.filter(country_id=country_id).first()
 
 
 @dataclass(frozen=True)
@@ -336,8 +343,5 @@ class CountryRules:
 def country_rules_of(country: Country) -> CountryRules:
     """For a country the caller has already been allowed to read (its pathway or national page)."""
     rules = national_mechanism(country)
-    page = (translation.get_language() or "").split("-")[0]
-    written = country_rules.language_of(country.pk, page)
-    return CountryRules(
-        country, rules, country_rules.reflection_by_group(rules), "" if written == page else written
-    )
+    written = country_rules.language_of(country.pk, translation.get_language() or "")
+    return CountryRules(country, rules, country_rules.reflection_by_group(rules), other_language(written))

@@ -80,10 +80,6 @@ def field_label(name: str) -> str:
         return name
 
 
-def _response_time(hours: int) -> str:
-    return response_time(hours)  # one rule for every page, card and diagram (defined below)
-
-
 @register.simple_tag
 def step_value(name: str, value, need_names: dict | None = None) -> str:
     """One value of a compared step field in words: organisations by name, needs by their names in
@@ -105,7 +101,7 @@ def step_value(name: str, value, need_names: dict | None = None) -> str:
         names = need_names or {}
         return ", ".join(names.get(code, code) for code in value)
     if name == "max_response_hours":
-        return _response_time(value)
+        return response_time(value)
     if name in ("handover", "decision"):
         choices = Handover if name == "handover" else Decision
         try:
@@ -115,11 +111,11 @@ def step_value(name: str, value, need_names: dict | None = None) -> str:
     return str(value)
 
 
-@register.filter
-def written_language(name: str, pathway_language: str) -> str:
-    """The language of a compared step field's text: the pathway's for text a person wrote
-    (so a screen reader pronounces it right), none for values the page puts in words itself."""
-    return pathway_language if name in ("title", "description", "contact_function", "legal_basis") else ""
+@register.simple_tag
+def lang_of_field(name: str, pathway) -> str:
+    """`lang_of` for a compared step field holding text a person wrote; nothing for the values the page
+    puts in words itself (organisations, needs, yes or no)."""
+    return lang_of(pathway) if name in ("title", "description", "contact_function", "legal_basis") else ""
 
 
 def _whole_days(hours: int) -> int:
